@@ -1,0 +1,127 @@
+//! Writing archives (wheels and sdists) atomically and reproducibly.
+
+pub mod sdist;
+pub mod wheel;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use sha2::{Digest, Sha256};
+
+/// 1980-01-01T00:00:00Z, the earliest time a zip file can hold, and gowright's fixed timestamp.
+pub const ZIP_EPOCH: u64 = 315_532_800;
+
+/// One file to put into an archive.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub data: Vec<u8>,
+    /// Stored with mode 0755 (else 0644).
+    pub executable: bool,
+}
+
+/// The timestamp stored on every archive entry: `SOURCE_DATE_EPOCH` when set (clamped to
+/// 1980-01-01, the zip format's floor), else 1980-01-01 itself.
+///
+/// See <https://reproducible-builds.org/specs/source-date-epoch/>.
+pub fn source_date_epoch() -> u64 {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map_or(ZIP_EPOCH, |t| t.max(ZIP_EPOCH))
+}
+
+/// Converts seconds since the Unix epoch to a civil UTC date-time
+/// (year, month, day, hour, minute, second), after Howard Hinnant's `civil_from_days`.
+pub fn civil_from_unix(secs: u64) -> (u16, u8, u8, u8, u8, u8) {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (
+        year as u16,
+        month as u8,
+        day as u8,
+        (rem / 3600) as u8,
+        (rem % 3600 / 60) as u8,
+        (rem % 60) as u8,
+    )
+}
+
+/// The sha256 of `data` in the form RECORD files use: `sha256=<urlsafe base64, no padding>`.
+pub fn record_hash(data: &[u8]) -> String {
+    use base64::Engine as _;
+    let digest = Sha256::digest(data);
+    format!(
+        "sha256={}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
+    )
+}
+
+/// A file being written in the output directory under a temporary name, renamed into place by
+/// [`AtomicFile::persist`]. Dropped without persisting, it is removed: a failed or interrupted
+/// build leaves no partial archive.
+pub struct AtomicFile {
+    temp: tempfile::NamedTempFile,
+    dest: PathBuf,
+}
+
+impl AtomicFile {
+    /// Creates the temporary file in the directory of `dest` (creating that directory).
+    pub fn create(dest: &Path) -> anyhow::Result<Self> {
+        let dir = dest.parent().context("output path has no directory")?;
+        fs_err::create_dir_all(dir)?;
+        let temp = tempfile::Builder::new()
+            .prefix(".gowright-tmp-")
+            .tempfile_in(dir)
+            .with_context(|| format!("cannot create a temporary file in `{}`", dir.display()))?;
+        Ok(Self {
+            temp,
+            dest: dest.to_path_buf(),
+        })
+    }
+
+    /// The open temporary file.
+    pub fn file(&self) -> &std::fs::File {
+        self.temp.as_file()
+    }
+
+    /// Moves the finished file to its final name (with mode 0644) and returns that path.
+    pub fn persist(self) -> anyhow::Result<PathBuf> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            fs_err::set_permissions(self.temp.path(), std::fs::Permissions::from_mode(0o644))?;
+        }
+        self.temp
+            .persist(&self.dest)
+            .with_context(|| format!("cannot write `{}`", self.dest.display()))?;
+        Ok(self.dest)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_unix(ZIP_EPOCH), (1980, 1, 1, 0, 0, 0));
+        assert_eq!(civil_from_unix(1_700_000_000), (2023, 11, 14, 22, 13, 20));
+        assert_eq!(civil_from_unix(951_782_400), (2000, 2, 29, 0, 0, 0));
+    }
+
+    #[test]
+    fn record_hash_is_urlsafe_without_padding() {
+        assert_eq!(
+            record_hash(b""),
+            "sha256=47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU"
+        );
+    }
+}

@@ -1,0 +1,226 @@
+//! The wheel writer: a deterministic zip with `WHEEL`, `RECORD` and the rest of `.dist-info`.
+//!
+//! Specification: <https://packaging.python.org/en/latest/specifications/binary-distribution-format/>.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::io::Write as _;
+use std::path::Path;
+
+use anyhow::{Context as _, bail};
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipWriter};
+
+use super::{AtomicFile, Entry, civil_from_unix, record_hash};
+
+/// A wheel filename: `{name}-{version}-{python}-{abi}-{platforms}.whl`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WheelFilename {
+    /// The escaped distribution name.
+    pub name: String,
+    /// The normalized version.
+    pub version: String,
+    pub python_tag: String,
+    pub abi_tag: String,
+    /// Platform tags, sorted; more than one forms a compressed tag set.
+    pub platform_tags: Vec<String>,
+}
+
+impl WheelFilename {
+    /// Every `{python}-{abi}-{platform}` tag the compressed set expands to, for `Tag:` lines.
+    pub fn expanded_tags(&self) -> Vec<String> {
+        let mut tags = Vec::new();
+        for py in self.python_tag.split('.') {
+            for abi in self.abi_tag.split('.') {
+                for plat in &self.platform_tags {
+                    tags.push(format!("{py}-{abi}-{plat}"));
+                }
+            }
+        }
+        tags
+    }
+}
+
+impl fmt::Display for WheelFilename {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}-{}-{}-{}-{}.whl",
+            self.name,
+            self.version,
+            self.python_tag,
+            self.abi_tag,
+            self.platform_tags.join(".")
+        )
+    }
+}
+
+/// Collects the files of a wheel, then writes them in a fixed order.
+#[derive(Debug, Default)]
+pub struct WheelBuilder {
+    entries: BTreeMap<String, Entry>,
+}
+
+impl WheelBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a file at `path` (with `/` separators) inside the wheel.
+    pub fn add(&mut self, path: impl Into<String>, data: Vec<u8>, executable: bool) -> anyhow::Result<()> {
+        let path = path.into();
+        if path.starts_with('/') || path.split('/').any(|p| p == ".." || p.is_empty()) {
+            bail!("invalid path in wheel: `{path}`");
+        }
+        if self.entries.contains_key(&path) {
+            bail!("two files would be written to `{path}` in the wheel");
+        }
+        self.entries.insert(path, Entry { data, executable });
+        Ok(())
+    }
+
+    /// Whether a file is already at `path`.
+    pub fn contains(&self, path: &str) -> bool {
+        self.entries.contains_key(path)
+    }
+
+    /// The contents of a file previously added.
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        self.entries.get(path).map(|e| e.data.as_slice())
+    }
+
+    /// Writes the wheel to a temporary file in `out_dir`; [`AtomicFile::persist`] gives it its
+    /// final name `filename`.
+    ///
+    /// Entries are sorted, `.dist-info` comes last and its `RECORD` very last. Every entry gets
+    /// the timestamp `epoch` and mode 0644/0755 as a regular file.
+    pub fn write(
+        self,
+        dist_info_dir: &str,
+        out_dir: &Path,
+        filename: &WheelFilename,
+        epoch: u64,
+    ) -> anyhow::Result<AtomicFile> {
+        let record_path = format!("{dist_info_dir}/RECORD");
+        let in_dist_info = |p: &str| p.starts_with(&format!("{dist_info_dir}/"));
+        let mut ordered: Vec<(&String, &Entry)> = self.entries.iter().collect();
+        ordered.sort_by_key(|(path, _)| (in_dist_info(path), (*path).clone()));
+
+        let mut record = String::new();
+        for (path, entry) in &ordered {
+            record.push_str(&format!(
+                "{},{},{}\n",
+                csv_field(path),
+                record_hash(&entry.data),
+                entry.data.len()
+            ));
+        }
+        record.push_str(&format!("{},,\n", csv_field(&record_path)));
+
+        let dest = out_dir.join(filename.to_string());
+        let file = AtomicFile::create(&dest)?;
+        let mut zip = ZipWriter::new(file.file());
+        let (y, mo, d, h, mi, s) = civil_from_unix(epoch);
+        let time = DateTime::from_date_and_time(y, mo, d, h, mi, s)
+            .context("SOURCE_DATE_EPOCH is outside the range a zip file can store")?;
+        let options = |executable: bool| {
+            SimpleFileOptions::default()
+                .compression_method(CompressionMethod::Deflated)
+                .last_modified_time(time)
+                .unix_permissions(if executable { 0o755 } else { 0o644 })
+                .large_file(false)
+        };
+        for (path, entry) in &ordered {
+            zip.start_file(path.as_str(), options(entry.executable))?;
+            zip.write_all(&entry.data)?;
+        }
+        zip.start_file(record_path.as_str(), options(false))?;
+        zip.write_all(record.as_bytes())?;
+        zip.finish()?;
+        Ok(file)
+    }
+}
+
+/// Quotes a RECORD path if the CSV format needs it.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// The `WHEEL` file.
+pub fn wheel_file(filename: &WheelFilename) -> String {
+    let mut out = format!(
+        "Wheel-Version: 1.0\nGenerator: gowright {}\nRoot-Is-Purelib: false\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    for tag in filename.expanded_tags() {
+        out.push_str(&format!("Tag: {tag}\n"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read as _;
+
+    fn filename() -> WheelFilename {
+        WheelFilename {
+            name: "hello".into(),
+            version: "0.1.0".into(),
+            python_tag: "py3".into(),
+            abi_tag: "none".into(),
+            platform_tags: vec!["manylinux_2_17_x86_64".into(), "musllinux_1_1_x86_64".into()],
+        }
+    }
+
+    #[test]
+    fn filename_and_tags() {
+        let f = filename();
+        assert_eq!(
+            f.to_string(),
+            "hello-0.1.0-py3-none-manylinux_2_17_x86_64.musllinux_1_1_x86_64.whl"
+        );
+        assert_eq!(
+            wheel_file(&f),
+            format!(
+                "Wheel-Version: 1.0\nGenerator: gowright {}\nRoot-Is-Purelib: false\nTag: py3-none-manylinux_2_17_x86_64\nTag: py3-none-musllinux_1_1_x86_64\n",
+                env!("CARGO_PKG_VERSION")
+            )
+        );
+    }
+
+    #[test]
+    fn writes_sorted_entries_with_record_last() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = WheelBuilder::new();
+        w.add("hello-0.1.0.dist-info/WHEEL", b"w".to_vec(), false).unwrap();
+        w.add("hello/__init__.py", b"".to_vec(), false).unwrap();
+        w.add("hello-0.1.0.data/scripts/hello", b"bin".to_vec(), true).unwrap();
+        assert!(w.add("hello/__init__.py", vec![], false).is_err());
+        let path = w.write("hello-0.1.0.dist-info", dir.path(), &filename(), super::super::ZIP_EPOCH).unwrap().persist().unwrap();
+
+        let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
+        let names: Vec<String> = (0..zip.len()).map(|i| zip.by_index(i).unwrap().name().unwrap().to_string()).collect();
+        assert_eq!(
+            names,
+            [
+                "hello-0.1.0.data/scripts/hello",
+                "hello/__init__.py",
+                "hello-0.1.0.dist-info/WHEEL",
+                "hello-0.1.0.dist-info/RECORD"
+            ]
+        );
+        assert_eq!(zip.by_index(0).unwrap().unix_mode(), Some(0o100755));
+        assert_eq!(zip.by_index(1).unwrap().unix_mode(), Some(0o100644));
+        let mut record = String::new();
+        zip.by_name("hello-0.1.0.dist-info/RECORD").unwrap().read_to_string(&mut record).unwrap();
+        assert!(record.ends_with("hello-0.1.0.dist-info/RECORD,,\n"), "{record}");
+        assert!(record.contains("hello/__init__.py,sha256=47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU,0\n"));
+        // No temporary file is left beside the wheel.
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}

@@ -1,0 +1,312 @@
+//! `gowright build`: Go executables (`bindings = "bin"`) shipped in one wheel per target.
+//!
+//! The flow: decide the plan (targets, paths, flags), then for each target in parallel run
+//! `go list` (to find cgo), `go build`, inspect the binary for its platform tags and assemble the
+//! wheel into a temporary file. Only when every target succeeded are the wheels given their final
+//! names, so a failed build leaves the output directory as it was.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+
+use crate::archive::wheel::{WheelBuilder, WheelFilename, wheel_file};
+use crate::archive::{AtomicFile, source_date_epoch};
+use crate::audit;
+use crate::config::{Bindings, ProjectConfig};
+use crate::dist_info::dist_info_files;
+use crate::error::UserError;
+use crate::go::{BuildRequest, GoPackage, GoToolchain, quote_ldflag};
+use crate::printer::Printer;
+use crate::pypackage::add_bin_package;
+use crate::target::{Target, UnknownTarget};
+
+/// Which targets to build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetSelection {
+    /// The machine gowright runs on.
+    Host,
+    /// Targets named on the command line (`--target`).
+    Explicit(Vec<String>),
+    /// `--all-targets`: `tool.gowright.targets`, or the default set.
+    All,
+}
+
+/// The decided work of one `gowright build`: plain data, printed by `--dry-run`.
+#[derive(Debug, Clone)]
+pub struct BuildPlan {
+    pub targets: Vec<Target>,
+    /// The Go package directory, relative to the project root (`./cmd/tool`).
+    pub go_package: String,
+    pub binary_name: String,
+    pub module_name: String,
+    pub ldflags: Vec<String>,
+    pub tags: Vec<String>,
+    /// Where executables are built, one subdirectory per target.
+    pub build_dir: PathBuf,
+    pub out_dir: PathBuf,
+    pub epoch: u64,
+}
+
+/// One wheel that was written.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BuiltWheel {
+    pub path: PathBuf,
+    pub target: String,
+    pub platform_tags: Vec<String>,
+}
+
+impl BuildPlan {
+    /// Decides everything that does not need the Go toolchain to run.
+    pub fn new(
+        cfg: &ProjectConfig,
+        selection: &TargetSelection,
+        host: Target,
+        out_dir: &Path,
+    ) -> Result<Self, UserError> {
+        let targets = match selection {
+            TargetSelection::Host => vec![host],
+            TargetSelection::All => cfg.tool.targets.clone(),
+            TargetSelection::Explicit(names) => {
+                let mut targets = Vec::new();
+                for name in names {
+                    let t: Target = name
+                        .parse()
+                        .map_err(|e: UnknownTarget| UserError::new(format!("--target: {e}")).hint(UnknownTarget::hint()))?;
+                    if !targets.contains(&t) {
+                        targets.push(t);
+                    }
+                }
+                targets
+            }
+        };
+        let mut ldflags = Vec::new();
+        if cfg.tool.strip {
+            ldflags.extend(["-s".to_string(), "-w".to_string()]);
+        }
+        if let Some(var) = &cfg.tool.version_variable {
+            ldflags.push(format!("-X={var}={}", cfg.metadata.version));
+        }
+        ldflags.extend(cfg.tool.ldflags.iter().map(|f| quote_ldflag(f)));
+        let go_package = if cfg.tool.go_package == "." || cfg.tool.go_package.starts_with("./") {
+            cfg.tool.go_package.clone()
+        } else {
+            format!("./{}", cfg.tool.go_package)
+        };
+        Ok(Self {
+            targets,
+            go_package,
+            binary_name: cfg.binary_name(),
+            module_name: cfg.module_name(),
+            ldflags,
+            tags: cfg.tool.tags.clone(),
+            build_dir: cfg.build_dir().join("gowright"),
+            out_dir: out_dir.to_path_buf(),
+            epoch: source_date_epoch(),
+        })
+    }
+
+    /// The executable built for `target`.
+    pub fn binary_path(&self, target: Target) -> PathBuf {
+        self.build_dir
+            .join(format!("{}-{}", target.goos(), target.goarch()))
+            .join(format!("{}{}", self.binary_name, target.exe_suffix()))
+    }
+}
+
+/// Builds the wheels of a `bin` project.
+pub fn build_wheels(
+    cfg: &ProjectConfig,
+    selection: &TargetSelection,
+    out_dir: &Path,
+    printer: Printer,
+) -> anyhow::Result<Vec<BuiltWheel>> {
+    let go = GoToolchain::locate()?;
+    printer.detail(format!("using {} ({})", go.go.display(), go.version));
+    let plan = BuildPlan::new(cfg, selection, go.host, out_dir)?;
+    ensure_build_dir(&cfg.build_dir())?;
+
+    printer.status(
+        "Building",
+        format!(
+            "{} {} for {}",
+            cfg.metadata.name,
+            cfg.metadata.version,
+            plan.targets.iter().map(Target::to_string).collect::<Vec<_>>().join(", ")
+        ),
+    );
+
+    let results: Vec<anyhow::Result<(BuiltWheel, AtomicFile)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = plan
+            .targets
+            .iter()
+            .map(|&target| {
+                let (go, plan) = (&go, &plan);
+                scope.spawn(move || build_one(cfg, go, plan, target, printer))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|_| Err(anyhow::anyhow!("a build thread panicked"))))
+            .collect()
+    });
+
+    let mut pending = Vec::new();
+    let mut errors = Vec::new();
+    for (target, result) in plan.targets.iter().zip(results) {
+        match result {
+            Ok(done) => pending.push(done),
+            Err(e) => errors.push((target, e)),
+        }
+    }
+    let mut errors = errors.into_iter();
+    if let Some((_, first)) = errors.next() {
+        // Dropping `pending` removes the temporary wheels of the targets that did succeed.
+        drop(pending);
+        for (target, other) in errors {
+            printer.warn(format!("the build for {target} failed too: {other:#}"));
+        }
+        return Err(first);
+    }
+    let mut built = Vec::new();
+    for (wheel, file) in pending {
+        file.persist()?;
+        printer.status("Built", wheel.path.display());
+        built.push(wheel);
+    }
+    Ok(built)
+}
+
+/// Creates `target/` with a `.gitignore` that keeps it out of version control, as cargo does.
+fn ensure_build_dir(dir: &Path) -> anyhow::Result<()> {
+    fs_err::create_dir_all(dir)?;
+    let ignore = dir.join(".gitignore");
+    if !ignore.exists() {
+        fs_err::write(ignore, "# Created by gowright: build outputs.\n*\n")?;
+    }
+    Ok(())
+}
+
+/// Decides whether `go build` runs with cgo for `target`.
+fn decide_cgo(package: &GoPackage, target: Target, host: Target) -> Result<bool, UserError> {
+    let from_env = std::env::var("CGO_ENABLED").ok();
+    if from_env.as_deref() == Some("0") {
+        return Ok(false);
+    }
+    if let Some(file) = package.cgo_files.first() {
+        if target != host {
+            return Err(UserError::new(format!(
+                "the Go package uses cgo ({}), which gowright cannot cross-compile to {target} yet",
+                file.display()
+            ))
+            .hint(format!(
+                "build this target on a {target} machine, or make the package pure Go (CGO_ENABLED=0 builds must work)"
+            )));
+        }
+        return Ok(true);
+    }
+    // Pure Go: build a static executable (also for the host) unless the user asked for cgo.
+    Ok(from_env.as_deref() == Some("1") && target == host)
+}
+
+fn build_one(
+    cfg: &ProjectConfig,
+    go: &GoToolchain,
+    plan: &BuildPlan,
+    target: Target,
+    printer: Printer,
+) -> anyhow::Result<(BuiltWheel, AtomicFile)> {
+    let package = go.list_package(&cfg.root, &plan.go_package, target)?;
+    match cfg.tool.bindings {
+        None | Some(Bindings::Bin) => {
+            if package.name != "main" {
+                let mut err = UserError::new(format!(
+                    "`tool.gowright.go-package` = \"{}\" is package `{}` ({}), not a `main` package",
+                    cfg.tool.go_package, package.name, package.import_path
+                ));
+                err = if cfg.tool.bindings.is_none() {
+                    err.hint("set `go-package` to the directory of your command (e.g. \"./cmd/tool\"); building Go libraries (bindings = \"lib\") is not supported by this version yet")
+                } else {
+                    err.hint("bindings = \"bin\" ships a Go command: point `go-package` at a directory with `package main` and `func main()`")
+                };
+                return Err(err.into());
+            }
+        }
+        Some(other) => {
+            return Err(UserError::new(format!(
+                "bindings = \"{}\" is not supported by this version of gowright yet",
+                other.as_str()
+            ))
+            .hint("use bindings = \"bin\" to ship a Go command")
+            .into());
+        }
+    }
+    let cgo = decide_cgo(&package, target, go.host)?;
+    let output = plan.binary_path(target);
+    printer.detail(format!("{target}: go build (cgo {})", if cgo { "on" } else { "off" }));
+    go.build(&BuildRequest {
+        root: &cfg.root,
+        package: &plan.go_package,
+        target,
+        cgo,
+        tags: &plan.tags,
+        ldflags: &plan.ldflags,
+        output: &output,
+    })
+    .map_err(|e| UserError::new(format!("the Go build for {target} failed:\n{e}")).hint("fix the Go error above; the command is shown so you can run it yourself"))?;
+
+    let info = audit::inspect(&output, target)?;
+    printer.detail(format!("{target}: {}", info.description));
+    let binary = fs_err::read(&output)?;
+    assemble_wheel(cfg, plan, target, &info.platform_tags, binary).map(|(filename, file)| {
+        (
+            BuiltWheel {
+                path: plan.out_dir.join(filename.to_string()),
+                target: target.to_string(),
+                platform_tags: info.platform_tags.clone(),
+            },
+            file,
+        )
+    })
+}
+
+/// Puts the executable, the Python package and `.dist-info` into a wheel.
+fn assemble_wheel(
+    cfg: &ProjectConfig,
+    plan: &BuildPlan,
+    target: Target,
+    platform_tags: &[String],
+    binary: Vec<u8>,
+) -> anyhow::Result<(WheelFilename, AtomicFile)> {
+    let meta = &cfg.metadata;
+    let filename = WheelFilename {
+        name: meta.name.escaped(),
+        version: meta.version.to_string(),
+        python_tag: "py3".into(),
+        abi_tag: "none".into(),
+        platform_tags: platform_tags.to_vec(),
+    };
+    let mut wheel = WheelBuilder::new();
+    wheel.add(
+        format!("{}/scripts/{}{}", meta.data_dir(), plan.binary_name, target.exe_suffix()),
+        binary,
+        true,
+    )?;
+    let python_source = cfg.tool.python_source.as_ref().map(|p| cfg.root.join(p));
+    add_bin_package(
+        &mut wheel,
+        &plan.module_name,
+        python_source.as_deref(),
+        meta.name.as_str(),
+        &plan.binary_name,
+        meta.summary.as_deref(),
+    )?;
+    let dist_info = meta.dist_info_dir();
+    for (name, data) in dist_info_files(cfg)? {
+        wheel.add(format!("{dist_info}/{name}"), data, false)?;
+    }
+    wheel.add(format!("{dist_info}/WHEEL"), wheel_file(&filename).into_bytes(), false)?;
+    let file = wheel
+        .write(&dist_info, &plan.out_dir, &filename, plan.epoch)
+        .with_context(|| format!("cannot write the wheel for {target}"))?;
+    Ok((filename, file))
+}

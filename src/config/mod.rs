@@ -1,0 +1,203 @@
+//! Reading `pyproject.toml` into a validated, typed [`ProjectConfig`].
+
+pub mod project;
+pub mod tool;
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::UserError;
+use crate::metadata::CoreMetadata;
+pub use tool::{Bindings, ToolConfig};
+
+/// Everything gowright knows about a project before it starts building.
+#[derive(Debug, Clone)]
+pub struct ProjectConfig {
+    /// The project directory (holding `pyproject.toml`), absolute.
+    pub root: PathBuf,
+    /// The text of `pyproject.toml`, copied as is into the sdist.
+    pub pyproject_text: String,
+    pub metadata: CoreMetadata,
+    pub tool: ToolConfig,
+}
+
+#[derive(Deserialize)]
+struct RawPyProject {
+    project: Option<project::RawProject>,
+    tool: Option<RawTools>,
+}
+
+#[derive(Deserialize)]
+struct RawTools {
+    gowright: Option<tool::RawToolConfig>,
+}
+
+impl ProjectConfig {
+    /// Reads and validates `<root>/pyproject.toml`.
+    pub fn load(root: &Path) -> Result<Self, UserError> {
+        let root = std::path::absolute(root).map_err(|e| {
+            UserError::new(format!("cannot resolve `{}`: {e}", root.display()))
+        })?;
+        let path = root.join("pyproject.toml");
+        let text = match fs_err::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(UserError::new(format!("no pyproject.toml in `{}`", root.display()))
+                    .hint("run gowright in the project directory, or pass the project's path"));
+            }
+            Err(e) => return Err(UserError::new(e.to_string())),
+        };
+        Self::from_text(&root, &path, text)
+    }
+
+    fn from_text(root: &Path, path: &Path, text: String) -> Result<Self, UserError> {
+        let shown = path.display();
+        let parse_error = |e: toml::de::Error| {
+            UserError::new(format!("failed to parse `{shown}`:\n{}", e.to_string().trim_end()))
+        };
+        // Check the keys of [tool.gowright] first: a typo deserves a suggestion.
+        let table: toml::Table = toml::from_str(&text).map_err(parse_error)?;
+        if let Some(tool) = table
+            .get("tool")
+            .and_then(|t| t.get("gowright"))
+            .and_then(toml::Value::as_table)
+        {
+            tool::check_keys(tool).map_err(|e| in_file(e, &shown))?;
+        }
+        let raw: RawPyProject = toml::from_str(&text).map_err(parse_error)?;
+        let project = raw.project.ok_or_else(|| {
+            UserError::new(format!("`{shown}` has no [project] table"))
+                .hint("add [project] with at least `name` and `version`")
+        })?;
+        let metadata = project.validate(root).map_err(|e| in_file(e, &shown))?;
+        let tool = raw
+            .tool
+            .and_then(|t| t.gowright)
+            .unwrap_or_default()
+            .validate()
+            .map_err(|e| in_file(e, &shown))?;
+        if let Some(dir) = &tool.python_source
+            && !root.join(dir).is_dir()
+        {
+            return Err(in_file(
+                UserError::new(format!(
+                    "`tool.gowright.python-source` = \"{}\" is not a directory",
+                    dir.display()
+                )),
+                &shown,
+            ));
+        }
+        Ok(Self {
+            root: root.to_path_buf(),
+            pyproject_text: text,
+            metadata,
+            tool,
+        })
+    }
+
+    /// The import name of the Python package gowright writes into the wheel.
+    pub fn module_name(&self) -> String {
+        self.tool
+            .module_name
+            .clone()
+            .unwrap_or_else(|| self.metadata.name.module_name())
+    }
+
+    /// The name of the installed command, without `.exe`.
+    pub fn binary_name(&self) -> String {
+        self.tool
+            .binary_name
+            .clone()
+            .unwrap_or_else(|| self.metadata.name.as_str().to_string())
+    }
+
+    /// The build directory (`target/` beside `pyproject.toml`).
+    pub fn build_dir(&self) -> PathBuf {
+        self.root.join("target")
+    }
+}
+
+/// Prefixes an error with the file it is about.
+fn in_file(mut e: UserError, file: &impl std::fmt::Display) -> UserError {
+    e.message = format!("{file}: {}", e.message);
+    e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<ProjectConfig, UserError> {
+        let dir = tempfile::tempdir().unwrap();
+        ProjectConfig::from_text(dir.path(), &dir.path().join("pyproject.toml"), text.into())
+    }
+
+    #[test]
+    fn minimal_project() {
+        let cfg = load("[project]\nname = \"Hello_Tool\"\nversion = \"1.0.0-RC1\"\n").unwrap();
+        assert_eq!(cfg.metadata.version.to_string(), "1.0.0rc1");
+        assert_eq!(cfg.module_name(), "hello_tool");
+        assert_eq!(cfg.binary_name(), "Hello_Tool");
+        assert_eq!(cfg.metadata.dist_info_dir(), "hello_tool-1.0.0rc1.dist-info");
+    }
+
+    #[test]
+    fn malformed_toml_names_line_and_column() {
+        let err = load("[project]\nname = \"x\nversion = 1\n").unwrap_err();
+        assert!(err.message.contains("line 2"), "{}", err.message);
+        assert!(err.message.contains("column"), "{}", err.message);
+    }
+
+    #[test]
+    fn bad_version_names_the_field() {
+        let err = load("[project]\nname = \"x\"\nversion = \"1.0.x\"\n").unwrap_err();
+        assert!(err.message.contains("`project.version`"), "{}", err.message);
+        assert!(err.hint.is_some());
+    }
+
+    #[test]
+    fn bad_name_names_the_field() {
+        let err = load("[project]\nname = \"-x\"\nversion = \"1\"\n").unwrap_err();
+        assert!(err.message.contains("`project.name`"), "{}", err.message);
+    }
+
+    #[test]
+    fn dynamic_version_is_refused() {
+        let err = load("[project]\nname = \"x\"\ndynamic = [\"version\"]\n").unwrap_err();
+        assert!(err.message.contains("`version` cannot be dynamic"), "{}", err.message);
+    }
+
+    #[test]
+    fn console_scripts_entry_point_group_is_refused() {
+        let text = "[project]\nname = \"x\"\nversion = \"1\"\n[project.entry-points.console_scripts]\nx = \"x:main\"\n";
+        let err = load(text).unwrap_err();
+        assert!(err.message.contains("console_scripts"), "{}", err.message);
+    }
+
+    #[test]
+    fn optional_dependencies_get_extra_markers() {
+        let text = "[project]\nname = \"x\"\nversion = \"1\"\ndependencies = [\"requests >=2\"]\n[project.optional-dependencies]\nFast_IO = [\"uvloop; sys_platform != 'win32'\"]\n";
+        let cfg = load(text).unwrap();
+        assert_eq!(cfg.metadata.provides_extra, ["fast-io"]);
+        assert_eq!(cfg.metadata.requires_dist[0], "requests>=2");
+        assert_eq!(
+            cfg.metadata.requires_dist[1],
+            "uvloop ; sys_platform != 'win32' and extra == 'fast-io'"
+        );
+    }
+
+    #[test]
+    fn invalid_spdx_is_refused() {
+        let err = load("[project]\nname = \"x\"\nversion = \"1\"\nlicense = \"MIT OR\"\n")
+            .unwrap_err();
+        assert!(err.message.contains("`project.license`"), "{}", err.message);
+    }
+
+    #[test]
+    fn unknown_tool_key_is_refused() {
+        let err = load("[project]\nname = \"x\"\nversion = \"1\"\n[tool.gowright]\ngo-pakage = \".\"\n")
+            .unwrap_err();
+        assert_eq!(err.hint.as_deref(), Some("did you mean `go-package`?"));
+    }
+}

