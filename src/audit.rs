@@ -60,7 +60,9 @@ pub fn inspect(path: &Path, target: Target) -> Result<BinaryInfo, UserError> {
 }
 
 fn mismatch(target: Target, found: &str) -> UserError {
-    UserError::new(format!("expected an executable for {target}, found {found}"))
+    UserError::new(format!(
+        "expected an executable for {target}, found {found}"
+    ))
 }
 
 /// Inspects an executable held in memory.
@@ -139,7 +141,9 @@ pub fn inspect_bytes(data: &[u8], target: Target) -> Result<BinaryInfo, UserErro
                     _ => None,
                 })
                 .ok_or_else(|| {
-                    UserError::new("the Mach-O file names no minimum macOS version (LC_BUILD_VERSION)")
+                    UserError::new(
+                        "the Mach-O file names no minimum macOS version (LC_BUILD_VERSION)",
+                    )
                 })?;
             let version = (minos >> 16, (minos >> 8) & 0xff);
             Ok(BinaryInfo {
@@ -198,8 +202,8 @@ mod tests {
 
     #[test]
     fn garbage_is_refused_clearly() {
-        let err = inspect_bytes(b"#!/bin/sh\necho hi\n", "linux/amd64".parse().unwrap())
-            .unwrap_err();
+        let err =
+            inspect_bytes(b"#!/bin/sh\necho hi\n", "linux/amd64".parse().unwrap()).unwrap_err();
         assert!(err.message.contains("linux/amd64"), "{}", err.message);
     }
 }

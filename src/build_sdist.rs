@@ -44,11 +44,23 @@ pub fn find_go_mod(cfg: &ProjectConfig) -> Result<PathBuf, UserError> {
 }
 
 /// Builds `{name}-{version}.tar.gz` in `out_dir` and returns its path.
-pub fn build_sdist(cfg: &ProjectConfig, out_dir: &Path, printer: Printer) -> anyhow::Result<PathBuf> {
+pub fn build_sdist(
+    cfg: &ProjectConfig,
+    out_dir: &Path,
+    printer: Printer,
+) -> anyhow::Result<PathBuf> {
     let meta = &cfg.metadata;
-    printer.status("Packaging", format!("{} {} (sdist)", meta.name, meta.version));
+    printer.status(
+        "Packaging",
+        format!("{} {} (sdist)", meta.name, meta.version),
+    );
     find_go_mod(cfg)?;
-    let set = sources::collect(&cfg.root, &cfg.tool.include, &cfg.tool.exclude, &[out_dir.to_path_buf()])?;
+    let set = sources::collect(
+        &cfg.root,
+        &cfg.tool.include,
+        &cfg.tool.exclude,
+        &[out_dir.to_path_buf()],
+    )?;
     for warning in &set.warnings {
         printer.warn(warning);
     }
@@ -73,7 +85,11 @@ pub fn build_sdist(cfg: &ProjectConfig, out_dir: &Path, printer: Printer) -> any
             sdist.add(key, fs_err::read(cfg.root.join(&rel))?, false)?;
         }
     }
-    sdist.add("pyproject.toml", cfg.pyproject_text.clone().into_bytes(), false)?;
+    sdist.add(
+        "pyproject.toml",
+        cfg.pyproject_text.clone().into_bytes(),
+        false,
+    )?;
     sdist.add("PKG-INFO", meta.render().into_bytes(), false)?;
     let top = format!("{}-{}", meta.name.escaped(), meta.version);
     printer.detail(format!("{} files", sdist.paths().count()));

@@ -69,9 +69,9 @@ impl BuildPlan {
             TargetSelection::Explicit(names) => {
                 let mut targets = Vec::new();
                 for name in names {
-                    let t: Target = name
-                        .parse()
-                        .map_err(|e: UnknownTarget| UserError::new(format!("--target: {e}")).hint(UnknownTarget::hint()))?;
+                    let t: Target = name.parse().map_err(|e: UnknownTarget| {
+                        UserError::new(format!("--target: {e}")).hint(UnknownTarget::hint())
+                    })?;
                     if !targets.contains(&t) {
                         targets.push(t);
                     }
@@ -131,7 +131,11 @@ pub fn build_wheels(
             "{} {} for {}",
             cfg.metadata.name,
             cfg.metadata.version,
-            plan.targets.iter().map(Target::to_string).collect::<Vec<_>>().join(", ")
+            plan.targets
+                .iter()
+                .map(Target::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     );
 
@@ -146,7 +150,10 @@ pub fn build_wheels(
             .collect();
         handles
             .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Err(anyhow::anyhow!("a build thread panicked"))))
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("a build thread panicked")))
+            })
             .collect()
     });
 
@@ -242,7 +249,10 @@ fn build_one(
     }
     let cgo = decide_cgo(&package, target, go.host)?;
     let output = plan.binary_path(target);
-    printer.detail(format!("{target}: go build (cgo {})", if cgo { "on" } else { "off" }));
+    printer.detail(format!(
+        "{target}: go build (cgo {})",
+        if cgo { "on" } else { "off" }
+    ));
     go.build(&BuildRequest {
         root: &cfg.root,
         package: &plan.go_package,
@@ -252,7 +262,10 @@ fn build_one(
         ldflags: &plan.ldflags,
         output: &output,
     })
-    .map_err(|e| UserError::new(format!("the Go build for {target} failed:\n{e}")).hint("fix the Go error above; the command is shown so you can run it yourself"))?;
+    .map_err(|e| {
+        UserError::new(format!("the Go build for {target} failed:\n{e}"))
+            .hint("fix the Go error above; the command is shown so you can run it yourself")
+    })?;
 
     let info = audit::inspect(&output, target)?;
     printer.detail(format!("{target}: {}", info.description));
@@ -287,7 +300,12 @@ fn assemble_wheel(
     };
     let mut wheel = WheelBuilder::new();
     wheel.add(
-        format!("{}/scripts/{}{}", meta.data_dir(), plan.binary_name, target.exe_suffix()),
+        format!(
+            "{}/scripts/{}{}",
+            meta.data_dir(),
+            plan.binary_name,
+            target.exe_suffix()
+        ),
         binary,
         true,
     )?;
@@ -304,7 +322,11 @@ fn assemble_wheel(
     for (name, data) in dist_info_files(cfg)? {
         wheel.add(format!("{dist_info}/{name}"), data, false)?;
     }
-    wheel.add(format!("{dist_info}/WHEEL"), wheel_file(&filename).into_bytes(), false)?;
+    wheel.add(
+        format!("{dist_info}/WHEEL"),
+        wheel_file(&filename).into_bytes(),
+        false,
+    )?;
     let file = wheel
         .write(&dist_info, &plan.out_dir, &filename, plan.epoch)
         .with_context(|| format!("cannot write the wheel for {target}"))?;

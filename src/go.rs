@@ -131,9 +131,9 @@ impl GoToolchain {
         })?;
         let mut packages = Vec::new();
         for item in serde_json::Deserializer::from_str(&stdout).into_iter::<ListedPackage>() {
-            packages.push(item.map_err(|e| {
-                UserError::new(format!("unexpected output of `{cmd}`: {e}"))
-            })?);
+            packages.push(
+                item.map_err(|e| UserError::new(format!("unexpected output of `{cmd}`: {e}")))?,
+            );
         }
         let main = packages
             .pop()
@@ -174,7 +174,9 @@ impl GoToolchain {
         if !request.ldflags.is_empty() {
             cmd.arg(format!("-ldflags={}", request.ldflags.join(" ")));
         }
-        cmd.arg("-o").arg(request.output).args(["--", request.package]);
+        cmd.arg("-o")
+            .arg(request.output)
+            .args(["--", request.package]);
         cmd.output().map(drop)
     }
 }
@@ -260,6 +262,9 @@ mod tests {
     #[test]
     fn ldflag_quoting() {
         assert_eq!(quote_ldflag("-X=main.x=1"), "-X=main.x=1");
-        assert_eq!(quote_ldflag("-X main.msg=hi there"), "'-X main.msg=hi there'");
+        assert_eq!(
+            quote_ldflag("-X main.msg=hi there"),
+            "'-X main.msg=hi there'"
+        );
     }
 }

@@ -58,7 +58,12 @@ struct BuildArgs {
     #[command(flatten)]
     project: ProjectArgs,
     /// Build for this GOOS/GOARCH (repeatable), e.g. linux/arm64.
-    #[arg(short, long = "target", value_name = "GOOS/GOARCH", conflicts_with = "all_targets")]
+    #[arg(
+        short,
+        long = "target",
+        value_name = "GOOS/GOARCH",
+        conflicts_with = "all_targets"
+    )]
     targets: Vec<String>,
     /// Build for every target in `tool.gowright.targets` (default: linux, macOS and Windows on amd64 and arm64).
     #[arg(long)]
@@ -117,7 +122,11 @@ fn main() -> ExitCode {
 
 fn init_tracing(verbose: u8) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-        tracing_subscriber::EnvFilter::new(if verbose >= 2 { "gowright=debug" } else { "off" })
+        tracing_subscriber::EnvFilter::new(if verbose >= 2 {
+            "gowright=debug"
+        } else {
+            "off"
+        })
     });
     tracing_subscriber::fmt()
         .with_env_filter(filter)
@@ -210,7 +219,10 @@ fn run(command: Command, printer: Printer) -> anyhow::Result<()> {
             let cwd = Path::new(".");
             match hook {
                 Pep517Command::GetRequiresForBuildWheel => {
-                    println!("{}", serde_json::to_string(&pep517::requires_for_build_wheel())?);
+                    println!(
+                        "{}",
+                        serde_json::to_string(&pep517::requires_for_build_wheel())?
+                    );
                 }
                 Pep517Command::PrepareMetadataForBuildWheel { dir } => {
                     println!("{}", pep517::prepare_metadata(&load(Some(cwd))?, &dir)?);
@@ -221,7 +233,10 @@ fn run(command: Command, printer: Printer) -> anyhow::Result<()> {
                 }
                 Pep517Command::BuildSdist { dir } => {
                     let dir = std::path::absolute(dir)?;
-                    println!("{}", pep517::build_sdist_hook(&load(Some(cwd))?, &dir, printer)?);
+                    println!(
+                        "{}",
+                        pep517::build_sdist_hook(&load(Some(cwd))?, &dir, printer)?
+                    );
                 }
             }
         }

@@ -133,10 +133,16 @@ mod tests {
     #[test]
     fn rejects_invalid_names() {
         for bad in ["", "-hello", "hello-", "héllo", "hello world", "a/b"] {
-            assert!(bad.parse::<DistName>().is_err(), "{bad:?} should be refused");
+            assert!(
+                bad.parse::<DistName>().is_err(),
+                "{bad:?} should be refused"
+            );
         }
         for good in ["a", "A1", "a.b-c_d", "0x"] {
-            assert!(good.parse::<DistName>().is_ok(), "{good:?} should be accepted");
+            assert!(
+                good.parse::<DistName>().is_ok(),
+                "{good:?} should be accepted"
+            );
         }
     }
 

@@ -36,7 +36,11 @@ pub fn build_wheel(cfg: &ProjectConfig, dir: &Path, printer: Printer) -> anyhow:
 }
 
 /// `build_sdist`: builds the sdist and returns its file name.
-pub fn build_sdist_hook(cfg: &ProjectConfig, dir: &Path, printer: Printer) -> anyhow::Result<String> {
+pub fn build_sdist_hook(
+    cfg: &ProjectConfig,
+    dir: &Path,
+    printer: Printer,
+) -> anyhow::Result<String> {
     let path = build_sdist(cfg, dir, printer)?;
     Ok(file_name(&path))
 }

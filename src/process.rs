@@ -91,9 +91,13 @@ impl ProcessBuilder {
         if output.status.success() {
             Ok(output)
         } else {
-            let stderr = String::from_utf8_lossy(&output.stderr).trim_end().to_string();
+            let stderr = String::from_utf8_lossy(&output.stderr)
+                .trim_end()
+                .to_string();
             let text = if stderr.is_empty() {
-                String::from_utf8_lossy(&output.stdout).trim_end().to_string()
+                String::from_utf8_lossy(&output.stdout)
+                    .trim_end()
+                    .to_string()
             } else {
                 stderr
             };

@@ -33,7 +33,9 @@ fn glob_set(patterns: &[String], field: &str) -> Result<GlobSet, UserError> {
     let mut builder = GlobSetBuilder::new();
     for pattern in patterns {
         let glob = Glob::new(pattern).map_err(|e| {
-            UserError::new(format!("`tool.gowright.{field}`: invalid glob `{pattern}`: {e}"))
+            UserError::new(format!(
+                "`tool.gowright.{field}`: invalid glob `{pattern}`: {e}"
+            ))
         })?;
         builder.add(glob);
     }
@@ -94,7 +96,8 @@ pub fn collect(
             })
             .build();
         for entry in walker {
-            let entry = entry.map_err(|e| UserError::new(format!("cannot read the project: {e}")))?;
+            let entry =
+                entry.map_err(|e| UserError::new(format!("cannot read the project: {e}")))?;
             let Some(file_type) = entry.file_type() else {
                 continue;
             };
@@ -183,7 +186,13 @@ mod tests {
         let names: Vec<String> = set.files.iter().map(|f| slash_path(&f.relative)).collect();
         assert_eq!(
             names,
-            [".gitignore", "docs/notes.txt", "main.go", "pyproject.toml", "secret/key"]
+            [
+                ".gitignore",
+                "docs/notes.txt",
+                "main.go",
+                "pyproject.toml",
+                "secret/key"
+            ]
         );
     }
 

@@ -163,7 +163,12 @@ impl Target {
 
     /// Platform tag of a dynamically linked musl executable.
     pub fn musllinux_tags(self, musl: (u32, u32)) -> Vec<String> {
-        vec![format!("musllinux_{}_{}_{}", musl.0, musl.1, self.linux_arch())]
+        vec![format!(
+            "musllinux_{}_{}_{}",
+            musl.0,
+            musl.1,
+            self.linux_arch()
+        )]
     }
 
     /// Platform tag of a macOS binary whose Mach-O header says it needs macOS `minos`.

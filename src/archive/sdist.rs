@@ -23,7 +23,12 @@ impl SdistBuilder {
     }
 
     /// Adds a file at `path` (relative, `/` separators) below the top-level directory.
-    pub fn add(&mut self, path: impl Into<String>, data: Vec<u8>, executable: bool) -> anyhow::Result<()> {
+    pub fn add(
+        &mut self,
+        path: impl Into<String>,
+        data: Vec<u8>,
+        executable: bool,
+    ) -> anyhow::Result<()> {
         let path = path.into();
         if path.starts_with('/') || path.split('/').any(|p| p == ".." || p.is_empty()) {
             bail!("invalid path in sdist: `{path}`");
@@ -61,7 +66,14 @@ impl SdistBuilder {
             if header.set_path(&full).is_err() {
                 // Longer than ustar allows: record the name in a pax extended header.
                 tar.append_pax_extensions([("path", full.as_bytes())])?;
-                let short: String = full.chars().rev().take(90).collect::<Vec<_>>().into_iter().rev().collect();
+                let short: String = full
+                    .chars()
+                    .rev()
+                    .take(90)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
                 header.set_path(short.trim_start_matches('/'))?;
             }
             header.set_cksum();
@@ -84,10 +96,20 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let build = |out: &Path| {
             let mut s = SdistBuilder::new();
-            s.add("pyproject.toml", b"[project]\n".to_vec(), false).unwrap();
-            s.add("PKG-INFO", b"Metadata-Version: 2.4\n".to_vec(), false).unwrap();
-            s.add(format!("{}/main.go", "d".repeat(120)), b"package main\n".to_vec(), false).unwrap();
-            s.write("hello-0.1.0", out, super::super::ZIP_EPOCH).unwrap().persist().unwrap()
+            s.add("pyproject.toml", b"[project]\n".to_vec(), false)
+                .unwrap();
+            s.add("PKG-INFO", b"Metadata-Version: 2.4\n".to_vec(), false)
+                .unwrap();
+            s.add(
+                format!("{}/main.go", "d".repeat(120)),
+                b"package main\n".to_vec(),
+                false,
+            )
+            .unwrap();
+            s.write("hello-0.1.0", out, super::super::ZIP_EPOCH)
+                .unwrap()
+                .persist()
+                .unwrap()
         };
         let a = std::fs::read(build(dir.path())).unwrap();
         let b = std::fs::read(build(dir.path())).unwrap();

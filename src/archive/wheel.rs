@@ -67,7 +67,12 @@ impl WheelBuilder {
     }
 
     /// Adds a file at `path` (with `/` separators) inside the wheel.
-    pub fn add(&mut self, path: impl Into<String>, data: Vec<u8>, executable: bool) -> anyhow::Result<()> {
+    pub fn add(
+        &mut self,
+        path: impl Into<String>,
+        data: Vec<u8>,
+        executable: bool,
+    ) -> anyhow::Result<()> {
         let path = path.into();
         if path.starts_with('/') || path.split('/').any(|p| p == ".." || p.is_empty()) {
             bail!("invalid path in wheel: `{path}`");
@@ -173,7 +178,10 @@ mod tests {
             version: "0.1.0".into(),
             python_tag: "py3".into(),
             abi_tag: "none".into(),
-            platform_tags: vec!["manylinux_2_17_x86_64".into(), "musllinux_1_1_x86_64".into()],
+            platform_tags: vec![
+                "manylinux_2_17_x86_64".into(),
+                "musllinux_1_1_x86_64".into(),
+            ],
         }
     }
 
@@ -197,14 +205,27 @@ mod tests {
     fn writes_sorted_entries_with_record_last() {
         let dir = tempfile::tempdir().unwrap();
         let mut w = WheelBuilder::new();
-        w.add("hello-0.1.0.dist-info/WHEEL", b"w".to_vec(), false).unwrap();
+        w.add("hello-0.1.0.dist-info/WHEEL", b"w".to_vec(), false)
+            .unwrap();
         w.add("hello/__init__.py", b"".to_vec(), false).unwrap();
-        w.add("hello-0.1.0.data/scripts/hello", b"bin".to_vec(), true).unwrap();
+        w.add("hello-0.1.0.data/scripts/hello", b"bin".to_vec(), true)
+            .unwrap();
         assert!(w.add("hello/__init__.py", vec![], false).is_err());
-        let path = w.write("hello-0.1.0.dist-info", dir.path(), &filename(), super::super::ZIP_EPOCH).unwrap().persist().unwrap();
+        let path = w
+            .write(
+                "hello-0.1.0.dist-info",
+                dir.path(),
+                &filename(),
+                super::super::ZIP_EPOCH,
+            )
+            .unwrap()
+            .persist()
+            .unwrap();
 
         let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
-        let names: Vec<String> = (0..zip.len()).map(|i| zip.by_index(i).unwrap().name().unwrap().to_string()).collect();
+        let names: Vec<String> = (0..zip.len())
+            .map(|i| zip.by_index(i).unwrap().name().unwrap().to_string())
+            .collect();
         assert_eq!(
             names,
             [
@@ -217,9 +238,19 @@ mod tests {
         assert_eq!(zip.by_index(0).unwrap().unix_mode(), Some(0o100755));
         assert_eq!(zip.by_index(1).unwrap().unix_mode(), Some(0o100644));
         let mut record = String::new();
-        zip.by_name("hello-0.1.0.dist-info/RECORD").unwrap().read_to_string(&mut record).unwrap();
-        assert!(record.ends_with("hello-0.1.0.dist-info/RECORD,,\n"), "{record}");
-        assert!(record.contains("hello/__init__.py,sha256=47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU,0\n"));
+        zip.by_name("hello-0.1.0.dist-info/RECORD")
+            .unwrap()
+            .read_to_string(&mut record)
+            .unwrap();
+        assert!(
+            record.ends_with("hello-0.1.0.dist-info/RECORD,,\n"),
+            "{record}"
+        );
+        assert!(
+            record.contains(
+                "hello/__init__.py,sha256=47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU,0\n"
+            )
+        );
         // No temporary file is left beside the wheel.
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }

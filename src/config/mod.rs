@@ -36,15 +36,16 @@ struct RawTools {
 impl ProjectConfig {
     /// Reads and validates `<root>/pyproject.toml`.
     pub fn load(root: &Path) -> Result<Self, UserError> {
-        let root = std::path::absolute(root).map_err(|e| {
-            UserError::new(format!("cannot resolve `{}`: {e}", root.display()))
-        })?;
+        let root = std::path::absolute(root)
+            .map_err(|e| UserError::new(format!("cannot resolve `{}`: {e}", root.display())))?;
         let path = root.join("pyproject.toml");
         let text = match fs_err::read_to_string(&path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(UserError::new(format!("no pyproject.toml in `{}`", root.display()))
-                    .hint("run gowright in the project directory, or pass the project's path"));
+                return Err(
+                    UserError::new(format!("no pyproject.toml in `{}`", root.display()))
+                        .hint("run gowright in the project directory, or pass the project's path"),
+                );
             }
             Err(e) => return Err(UserError::new(e.to_string())),
         };
@@ -54,7 +55,10 @@ impl ProjectConfig {
     fn from_text(root: &Path, path: &Path, text: String) -> Result<Self, UserError> {
         let shown = path.display();
         let parse_error = |e: toml::de::Error| {
-            UserError::new(format!("failed to parse `{shown}`:\n{}", e.to_string().trim_end()))
+            UserError::new(format!(
+                "failed to parse `{shown}`:\n{}",
+                e.to_string().trim_end()
+            ))
         };
         // Check the keys of [tool.gowright] first: a typo deserves a suggestion.
         let table: toml::Table = toml::from_str(&text).map_err(parse_error)?;
@@ -139,7 +143,10 @@ mod tests {
         assert_eq!(cfg.metadata.version.to_string(), "1.0.0rc1");
         assert_eq!(cfg.module_name(), "hello_tool");
         assert_eq!(cfg.binary_name(), "Hello_Tool");
-        assert_eq!(cfg.metadata.dist_info_dir(), "hello_tool-1.0.0rc1.dist-info");
+        assert_eq!(
+            cfg.metadata.dist_info_dir(),
+            "hello_tool-1.0.0rc1.dist-info"
+        );
     }
 
     #[test]
@@ -165,7 +172,11 @@ mod tests {
     #[test]
     fn dynamic_version_is_refused() {
         let err = load("[project]\nname = \"x\"\ndynamic = [\"version\"]\n").unwrap_err();
-        assert!(err.message.contains("`version` cannot be dynamic"), "{}", err.message);
+        assert!(
+            err.message.contains("`version` cannot be dynamic"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]
@@ -189,15 +200,16 @@ mod tests {
 
     #[test]
     fn invalid_spdx_is_refused() {
-        let err = load("[project]\nname = \"x\"\nversion = \"1\"\nlicense = \"MIT OR\"\n")
-            .unwrap_err();
+        let err =
+            load("[project]\nname = \"x\"\nversion = \"1\"\nlicense = \"MIT OR\"\n").unwrap_err();
         assert!(err.message.contains("`project.license`"), "{}", err.message);
     }
 
     #[test]
     fn unknown_tool_key_is_refused() {
-        let err = load("[project]\nname = \"x\"\nversion = \"1\"\n[tool.gowright]\ngo-pakage = \".\"\n")
-            .unwrap_err();
+        let err =
+            load("[project]\nname = \"x\"\nversion = \"1\"\n[tool.gowright]\ngo-pakage = \".\"\n")
+                .unwrap_err();
         assert_eq!(err.hint.as_deref(), Some("did you mean `go-package`?"));
     }
 }

@@ -105,7 +105,10 @@ impl RawProject {
         let mut provides_extra = Vec::new();
         for (extra, deps) in self.optional_dependencies.iter().flatten() {
             let extra_name = ExtraName::from_str(extra).map_err(|e| {
-                field_error("optional-dependencies", format!("invalid extra name `{extra}`: {e}"))
+                field_error(
+                    "optional-dependencies",
+                    format!("invalid extra name `{extra}`: {e}"),
+                )
             })?;
             let field = format!("optional-dependencies.{extra}");
             for dep in deps {
@@ -118,7 +121,11 @@ impl RawProject {
             provides_extra.push(extra_name.to_string());
         }
 
-        let readme = self.readme.as_ref().map(|v| parse_readme(v, root)).transpose()?;
+        let readme = self
+            .readme
+            .as_ref()
+            .map(|v| parse_readme(v, root))
+            .transpose()?;
         let (license, license_files) =
             parse_license(self.license.as_ref(), self.license_files.as_deref(), root)?;
 
@@ -168,8 +175,9 @@ impl RawProject {
 
 fn parse_requirement(dep: &str, field: &str) -> Result<Requirement, UserError> {
     Requirement::from_str(dep).map_err(|e| {
-        field_error(field, format!("invalid requirement `{dep}`:\n{e}"))
-            .hint("use PEP 508 syntax, e.g. \"requests>=2.31\" or \"rich; python_version >= '3.9'\"")
+        field_error(field, format!("invalid requirement `{dep}`:\n{e}")).hint(
+            "use PEP 508 syntax, e.g. \"requests>=2.31\" or \"rich; python_version >= '3.9'\"",
+        )
     })
 }
 
@@ -240,7 +248,11 @@ fn parse_readme(value: &toml::Value, root: &Path) -> Result<Readme, UserError> {
 
 /// Reads a file the metadata names, refusing paths that leave the project.
 fn read_project_file(root: &Path, path: &Path, field: &str) -> Result<String, UserError> {
-    if path.is_absolute() || path.components().any(|c| c == std::path::Component::ParentDir) {
+    if path.is_absolute()
+        || path
+            .components()
+            .any(|c| c == std::path::Component::ParentDir)
+    {
         return Err(field_error(
             field,
             format!("`{}` is outside the project directory", path.display()),
@@ -281,14 +293,15 @@ fn parse_license(
                 )?)),
                 (None, Some(toml::Value::String(text))) => Some(License::Text(text.clone())),
                 _ => {
-                    return Err(field_error("license", "a table needs one of `file` or `text`")
-                        .hint("prefer license = \"<SPDX expression>\" (PEP 639)"));
+                    return Err(
+                        field_error("license", "a table needs one of `file` or `text`")
+                            .hint("prefer license = \"<SPDX expression>\" (PEP 639)"),
+                    );
                 }
             }
         }
         Some(_) => {
-            return Err(field_error("license", "must be a string")
-                .hint("e.g. license = \"MIT\""));
+            return Err(field_error("license", "must be a string").hint("e.g. license = \"MIT\""));
         }
     };
 
@@ -310,9 +323,8 @@ fn parse_license(
             ));
         }
         let full = root.join(pattern);
-        let matches = glob::glob(&full.to_string_lossy()).map_err(|e| {
-            field_error("license-files", format!("invalid glob `{pattern}`: {e}"))
-        })?;
+        let matches = glob::glob(&full.to_string_lossy())
+            .map_err(|e| field_error("license-files", format!("invalid glob `{pattern}`: {e}")))?;
         let mut matched = false;
         for entry in matches.flatten() {
             if entry.is_file() {
@@ -324,11 +336,10 @@ fn parse_license(
             }
         }
         if explicit && !matched {
-            return Err(field_error(
-                "license-files",
-                format!("`{pattern}` matches no file"),
-            )
-            .hint("PEP 639 requires every license-files glob to match at least one file"));
+            return Err(
+                field_error("license-files", format!("`{pattern}` matches no file"))
+                    .hint("PEP 639 requires every license-files glob to match at least one file"),
+            );
         }
     }
     files.sort();

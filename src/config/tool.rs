@@ -110,10 +110,9 @@ pub fn check_keys(table: &toml::Table) -> Result<(), UserError> {
                 Some((_, k)) => format!("did you mean `{k}`?"),
                 None => format!("valid keys are: {}", TOOL_KEYS.join(", ")),
             };
-            return Err(UserError::new(format!(
-                "unknown key `{key}` in [tool.gowright]"
-            ))
-            .hint(hint));
+            return Err(
+                UserError::new(format!("unknown key `{key}` in [tool.gowright]")).hint(hint),
+            );
         }
     }
     Ok(())
@@ -170,7 +169,9 @@ impl RawToolConfig {
             return Err(UserError::new(format!(
                 "`tool.gowright.version-variable` = {var:?} is not a Go variable path"
             ))
-            .hint("write the import path of the package and the variable name, e.g. \"main.version\""));
+            .hint(
+                "write the import path of the package and the variable name, e.g. \"main.version\"",
+            ));
         }
         for tag in self.tags.iter().flatten() {
             if tag.is_empty() || tag.contains([',', ' ']) {

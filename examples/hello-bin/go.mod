@@ -1,0 +1,3 @@
+module example.com/hello-bin
+
+go 1.21

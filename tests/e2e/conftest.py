@@ -1,0 +1,101 @@
+"""Shared fixtures of the end-to-end tests.
+
+They run the real `gowright` binary (built by cargo) on fixture projects with the real Go
+toolchain, install what it writes with real pip and uv into fresh virtual environments, and check
+the results with the packaging community's own tools.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURES = REPO / "tests" / "fixtures"
+EXAMPLES = REPO / "examples"
+TOOLS = Path(sys.executable).parent  # the venv running pytest holds twine, uv, auditwheel...
+
+
+def tool(name: str) -> str:
+    """Path of a command-line tool installed beside this interpreter."""
+    path = TOOLS / name
+    return str(path) if path.exists() else name
+
+
+def run(cmd, *, cwd=None, env=None, check=True, timeout=600) -> subprocess.CompletedProcess:
+    """Run a command, capturing text output; on failure show everything it printed."""
+    proc = subprocess.run(
+        [str(c) for c in cmd],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if check and proc.returncode != 0:
+        raise AssertionError(
+            f"command failed ({proc.returncode}): {' '.join(map(str, cmd))}\n"
+            f"--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr}"
+        )
+    return proc
+
+
+@pytest.fixture(scope="session")
+def gowright_bin() -> Path:
+    """The gowright executable, built from this repository."""
+    run(["cargo", "build", "--quiet"], cwd=REPO)
+    return REPO / "target" / "debug" / "gowright"
+
+
+@pytest.fixture(scope="session")
+def wheelhouse(tmp_path_factory) -> Path:
+    """A directory holding gowright's own wheel (built with maturin), for isolated builds."""
+    out = tmp_path_factory.mktemp("wheelhouse")
+    run([tool("maturin"), "build", "--profile", "dev", "--quiet", "-o", out], cwd=REPO)
+    assert list(out.glob("gowright-*.whl")), "maturin built no gowright wheel"
+    return out
+
+
+@pytest.fixture
+def project(tmp_path):
+    """Copy a fixture (or example) project into a fresh directory and return its path."""
+
+    def copy(name: str) -> Path:
+        src = FIXTURES / name
+        if not src.exists():
+            src = EXAMPLES / name
+        dest = tmp_path / name
+        shutil.copytree(src, dest, ignore=shutil.ignore_patterns("dist", "target"))
+        return dest
+
+    return copy
+
+
+def gowright(gowright_bin, *args, cwd=None, env=None, check=True):
+    """Run gowright; returns the CompletedProcess."""
+    return run([gowright_bin, *args], cwd=cwd, env=env, check=check)
+
+
+def make_venv(path: Path, *, with_uv: bool = False) -> Path:
+    """Create a fresh virtual environment (with pip, or empty for uv) and return its python."""
+    if with_uv:
+        run([tool("uv"), "venv", "--quiet", "--python", sys.executable, path])
+    else:
+        run([sys.executable, "-m", "venv", path])
+    return path / "bin" / "python"
+
+
+def offline_pip_env(wheelhouse: Path) -> dict:
+    """Environment making pip (and `python -m build`) take gowright from the wheelhouse only."""
+    env = dict(os.environ)
+    env.update(
+        PIP_NO_INDEX="1",
+        PIP_FIND_LINKS=str(wheelhouse),
+        PIP_DISABLE_PIP_VERSION_CHECK="1",
+    )
+    return env
