@@ -105,10 +105,15 @@ impl BuildPlan {
         })
     }
 
-    /// The executable built for `target`.
-    pub fn binary_path(&self, target: Target) -> PathBuf {
+    /// The build directory of one target.
+    pub fn target_dir(&self, target: Target) -> PathBuf {
         self.build_dir
             .join(format!("{}-{}", target.goos(), target.goarch()))
+    }
+
+    /// The executable built for `target`.
+    pub fn binary_path(&self, target: Target) -> PathBuf {
+        self.target_dir(target)
             .join(format!("{}{}", self.binary_name, target.exe_suffix()))
     }
 }
@@ -175,6 +180,7 @@ pub fn build_wheels(
         return Err(first);
     }
     let mut built = Vec::new();
+    tracing::debug!("all targets assembled");
     for (wheel, file) in pending {
         file.persist()?;
         printer.status("Built", wheel.path.display());
@@ -191,6 +197,29 @@ fn ensure_build_dir(dir: &Path) -> anyhow::Result<()> {
         fs_err::write(ignore, "# Created by gowright: build outputs.\n*\n")?;
     }
     Ok(())
+}
+
+/// Checks that the Go package fits the configured binding kind.
+fn check_bindings(cfg: &ProjectConfig, package: &GoPackage) -> Result<(), UserError> {
+    match cfg.tool.bindings {
+        None | Some(Bindings::Bin) if package.name == "main" => Ok(()),
+        None | Some(Bindings::Bin) => {
+            let err = UserError::new(format!(
+                "`tool.gowright.go-package` = \"{}\" is package `{}` ({}), not a `main` package",
+                cfg.tool.go_package, package.name, package.import_path
+            ));
+            Err(if cfg.tool.bindings.is_none() {
+                err.hint("set `go-package` to the directory of your command (e.g. \"./cmd/tool\"); building Go libraries (bindings = \"lib\") is not supported by this version yet")
+            } else {
+                err.hint("bindings = \"bin\" ships a Go command: point `go-package` at a directory with `package main` and `func main()`")
+            })
+        }
+        Some(other) => Err(UserError::new(format!(
+            "bindings = \"{}\" is not supported by this version of gowright yet",
+            other.as_str()
+        ))
+        .hint("use bindings = \"bin\" to ship a Go command")),
+    }
 }
 
 /// Decides whether `go build` runs with cgo for `target`.
@@ -222,38 +251,8 @@ fn build_one(
     target: Target,
     printer: Printer,
 ) -> anyhow::Result<(BuiltWheel, AtomicFile)> {
-    let package = go.list_package(&cfg.root, &plan.go_package, target)?;
-    match cfg.tool.bindings {
-        None | Some(Bindings::Bin) => {
-            if package.name != "main" {
-                let mut err = UserError::new(format!(
-                    "`tool.gowright.go-package` = \"{}\" is package `{}` ({}), not a `main` package",
-                    cfg.tool.go_package, package.name, package.import_path
-                ));
-                err = if cfg.tool.bindings.is_none() {
-                    err.hint("set `go-package` to the directory of your command (e.g. \"./cmd/tool\"); building Go libraries (bindings = \"lib\") is not supported by this version yet")
-                } else {
-                    err.hint("bindings = \"bin\" ships a Go command: point `go-package` at a directory with `package main` and `func main()`")
-                };
-                return Err(err.into());
-            }
-        }
-        Some(other) => {
-            return Err(UserError::new(format!(
-                "bindings = \"{}\" is not supported by this version of gowright yet",
-                other.as_str()
-            ))
-            .hint("use bindings = \"bin\" to ship a Go command")
-            .into());
-        }
-    }
-    let cgo = decide_cgo(&package, target, go.host)?;
     let output = plan.binary_path(target);
-    printer.detail(format!(
-        "{target}: go build (cgo {})",
-        if cgo { "on" } else { "off" }
-    ));
-    go.build(&BuildRequest {
+    let request = |cgo: bool| BuildRequest {
         root: &cfg.root,
         package: &plan.go_package,
         target,
@@ -261,12 +260,38 @@ fn build_one(
         tags: &plan.tags,
         ldflags: &plan.ldflags,
         output: &output,
-    })
-    .map_err(|e| {
+    };
+    let build_error = |e: crate::process::ProcessError| {
         UserError::new(format!("the Go build for {target} failed:\n{e}"))
             .hint("fix the Go error above; the command is shown so you can run it yourself")
-    })?;
+    };
+    // Most packages are pure Go: build without cgo while `go list` finds out whether cgo is
+    // needed, so the listing costs no wall time. Only a cgo package is built a second time.
+    let speculate = std::env::var("CGO_ENABLED").as_deref() != Ok("1");
+    let (listed, speculative) = std::thread::scope(|scope| {
+        let build = speculate.then(|| scope.spawn(|| go.build(&request(false))));
+        let listed = go.list_package_cached(
+            &cfg.root,
+            &plan.go_package,
+            target,
+            &plan.tags,
+            &plan.target_dir(target).join("go-list.json"),
+        );
+        (listed, build.and_then(|handle| handle.join().ok()))
+    });
+    let package = listed?;
+    check_bindings(cfg, &package)?;
+    let cgo = decide_cgo(&package, target, go.host)?;
+    printer.detail(format!(
+        "{target}: go build (cgo {})",
+        if cgo { "on" } else { "off" }
+    ));
+    match (cgo, speculative) {
+        (false, Some(result)) => result.map_err(build_error)?,
+        _ => go.build(&request(cgo)).map_err(build_error)?,
+    }
 
+    tracing::debug!("{target}: go build done");
     let info = audit::inspect(&output, target)?;
     printer.detail(format!("{target}: {}", info.description));
     let binary = fs_err::read(&output)?;
@@ -328,7 +353,13 @@ fn assemble_wheel(
         false,
     )?;
     let file = wheel
-        .write(&dist_info, &plan.out_dir, &filename, plan.epoch)
+        .write_cached(
+            &dist_info,
+            &plan.out_dir,
+            &filename,
+            plan.epoch,
+            &plan.target_dir(target).join("wheel-cache"),
+        )
         .with_context(|| format!("cannot write the wheel for {target}"))?;
     Ok((filename, file))
 }

@@ -88,6 +88,7 @@ impl ProcessBuilder {
                 command: self.to_string(),
                 source,
             })?;
+        tracing::debug!("finished {}", self.program.display());
         if output.status.success() {
             Ok(output)
         } else {

@@ -87,6 +87,11 @@ impl AtomicFile {
         })
     }
 
+    /// Where the temporary file is.
+    pub fn path(&self) -> &Path {
+        self.temp.path()
+    }
+
     /// The open temporary file.
     pub fn file(&self) -> &std::fs::File {
         self.temp.as_file()

@@ -94,6 +94,57 @@ impl WheelBuilder {
         self.entries.get(path).map(|e| e.data.as_slice())
     }
 
+    /// Like [`WheelBuilder::write`], but reuses the wheel of an earlier build from `cache_dir`
+    /// when every input is the same. Archives are reproducible, so the bytes would be identical:
+    /// this only skips compressing them again. The cache keeps the newest wheel.
+    pub fn write_cached(
+        self,
+        dist_info_dir: &str,
+        out_dir: &Path,
+        filename: &WheelFilename,
+        epoch: u64,
+        cache_dir: &Path,
+    ) -> anyhow::Result<AtomicFile> {
+        let key = self.cache_key(dist_info_dir, filename, epoch);
+        let cached = cache_dir.join(format!("{key}.whl"));
+        if cached.is_file() {
+            let file = AtomicFile::create(&out_dir.join(filename.to_string()))?;
+            std::io::copy(&mut fs_err::File::open(&cached)?, &mut file.file())?;
+            return Ok(file);
+        }
+        let file = self.write(dist_info_dir, out_dir, filename, epoch)?;
+        // Refresh the cache; failing to do so only costs time on the next build.
+        let _ = std::fs::remove_dir_all(cache_dir);
+        if std::fs::create_dir_all(cache_dir).is_ok() {
+            let partial = cache_dir.join(format!("{key}.partial"));
+            if std::fs::copy(file.path(), &partial).is_ok() {
+                let _ = std::fs::rename(&partial, &cached);
+            }
+        }
+        Ok(file)
+    }
+
+    /// A digest of everything that decides the bytes of the wheel.
+    fn cache_key(&self, dist_info_dir: &str, filename: &WheelFilename, epoch: u64) -> String {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        let mut field = |bytes: &[u8]| {
+            hasher.update((bytes.len() as u64).to_le_bytes());
+            hasher.update(bytes);
+        };
+        field(env!("CARGO_PKG_VERSION").as_bytes());
+        field(dist_info_dir.as_bytes());
+        field(filename.to_string().as_bytes());
+        field(&epoch.to_le_bytes());
+        for (path, entry) in &self.entries {
+            field(path.as_bytes());
+            field(&[u8::from(entry.executable)]);
+            field(&entry.data);
+        }
+        let digest = hasher.finalize();
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
     /// Writes the wheel to a temporary file in `out_dir`; [`AtomicFile::persist`] gives it its
     /// final name `filename`.
     ///

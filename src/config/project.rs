@@ -58,7 +58,7 @@ impl RawProject {
         })?;
 
         if let Some(dynamic) = &self.dynamic {
-            for field in dynamic {
+            if let Some(field) = dynamic.first() {
                 let hint = match field.as_str() {
                     "name" | "version" => "name and version must be written in [project]",
                     _ => "gowright computes no metadata; write the field in [project] instead",

@@ -1,5 +1,7 @@
 //! The Go toolchain driver: finding `go`, checking its version, `go list` and `go build`.
 
+mod list_cache;
+
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -107,16 +109,18 @@ impl GoToolchain {
         root: &Path,
         package: &str,
         target: Target,
+        tags: &[String],
     ) -> Result<GoPackage, UserError> {
         let mut cmd = self.command();
-        cmd.cwd(root)
-            .args([
-                "list",
-                "-deps",
-                "-json=ImportPath,Name,Dir,Standard,CgoFiles,Module",
-                "--",
-                package,
-            ])
+        cmd.cwd(root).args([
+            "list",
+            "-deps",
+            "-json=ImportPath,Name,Dir,Standard,CgoFiles,Module",
+        ]);
+        if !tags.is_empty() {
+            cmd.arg(format!("-tags={}", tags.join(",")));
+        }
+        cmd.args(["--", package])
             .env("GOOS", target.goos())
             .env("GOARCH", target.goarch())
             // Ask with cgo on, so that cgo files show up and can be reported.
@@ -138,6 +142,15 @@ impl GoToolchain {
         let main = packages
             .pop()
             .ok_or_else(|| UserError::new(format!("`{cmd}` listed no package")))?;
+        // The directories of the project's own packages: what `list_cache` watches for changes.
+        let mut local_dirs: Vec<PathBuf> = packages
+            .iter()
+            .chain(std::iter::once(&main))
+            .filter(|p| !p.standard && Path::new(&p.dir).starts_with(root))
+            .map(|p| PathBuf::from(&p.dir))
+            .collect();
+        local_dirs.sort();
+        local_dirs.dedup();
         let cgo_files = packages
             .iter()
             .chain(std::iter::once(&main))
@@ -154,6 +167,7 @@ impl GoToolchain {
                 go_mod: m.go_mod.map(PathBuf::from),
             }),
             cgo_files,
+            local_dirs,
         })
     }
 
@@ -195,7 +209,7 @@ pub struct BuildRequest<'a> {
 }
 
 /// A Go package as `go list` describes it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
 pub struct GoPackage {
     pub import_path: String,
     /// The package name (`main` for a command).
@@ -204,10 +218,12 @@ pub struct GoPackage {
     pub module: Option<GoModule>,
     /// One cgo source file of every non-standard package in the build that uses cgo.
     pub cgo_files: Vec<PathBuf>,
+    /// The directories of the packages in the build that lie inside the project.
+    pub local_dirs: Vec<PathBuf>,
 }
 
 /// The Go module a package belongs to.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
 pub struct GoModule {
     pub path: String,
     pub dir: Option<PathBuf>,
