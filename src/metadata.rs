@@ -177,7 +177,9 @@ fn split_contacts(contacts: &[Contact]) -> (Option<String>, Option<String>) {
     let mut emails = Vec::new();
     for contact in contacts {
         match (&contact.name, &contact.email) {
-            (Some(name), Some(email)) => emails.push(format!("{name} <{email}>")),
+            (Some(name), Some(email)) => {
+                emails.push(format!("{} <{email}>", quote_display_name(name)))
+            }
             (None, Some(email)) => emails.push(email.clone()),
             (Some(name), None) => names.push(name.clone()),
             (None, None) => {}
@@ -185,6 +187,17 @@ fn split_contacts(contacts: &[Contact]) -> (Option<String>, Option<String>) {
     }
     let join = |v: Vec<String>| (!v.is_empty()).then(|| v.join(", "));
     (join(names), join(emails))
+}
+
+/// Quotes a display name in an address (RFC 5322) when it holds special characters.
+fn quote_display_name(name: &str) -> String {
+    if name.contains([
+        '(', ')', '<', '>', '@', ',', ';', ':', '\\', '"', '.', '[', ']',
+    ]) {
+        format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
+    } else {
+        name.to_string()
+    }
 }
 
 /// Multi-line header values continue on lines indented with 8 spaces (RFC 822 folding).
@@ -198,4 +211,37 @@ pub fn slash_path(path: &std::path::Path) -> String {
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contacts_split_and_quote() {
+        let contacts = [
+            Contact {
+                name: Some("Ada".into()),
+                email: Some("ada@example.com".into()),
+            },
+            Contact {
+                name: Some("Doe, John".into()),
+                email: Some("j@example.com".into()),
+            },
+            Contact {
+                name: Some("Bob".into()),
+                email: None,
+            },
+            Contact {
+                name: None,
+                email: Some("x@example.com".into()),
+            },
+        ];
+        let (names, emails) = split_contacts(&contacts);
+        assert_eq!(names.as_deref(), Some("Bob"));
+        assert_eq!(
+            emails.as_deref(),
+            Some("Ada <ada@example.com>, \"Doe, John\" <j@example.com>, x@example.com")
+        );
+    }
 }

@@ -182,3 +182,35 @@ def main() -> None:
         sys.exit(subprocess.call([exe, *sys.argv[1:]]))
     os.execv(exe, [exe, *sys.argv[1:]])
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_python_modules() {
+        insta::assert_snapshot!("__init__.py", init_module(Some("Says \"hi\""), "hello"));
+        insta::assert_snapshot!("_binary.py", binary_module("hello-tool", "hello"));
+    }
+
+    #[test]
+    fn mixed_project_needs_its_package() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("other")).unwrap();
+        std::fs::write(dir.path().join("other/__init__.py"), "").unwrap();
+        let mut wheel = WheelBuilder::new();
+        let err = add_bin_package(
+            &mut wheel,
+            "hello",
+            Some(dir.path()),
+            "hello",
+            "hello",
+            None,
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("holds no package `hello`"),
+            "{err}"
+        );
+    }
+}

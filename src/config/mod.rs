@@ -213,3 +213,51 @@ mod tests {
         assert_eq!(err.hint.as_deref(), Some("did you mean `go-package`?"));
     }
 }
+
+#[cfg(test)]
+mod snapshot_tests {
+    use super::*;
+
+    /// The METADATA of a project using every supported `[project]` field.
+    #[test]
+    fn metadata_of_a_full_project() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("README.md"), "# Tool\n\nDoes things.\n").unwrap();
+        std::fs::write(dir.path().join("LICENSE"), "MIT\n").unwrap();
+        let text = r#"
+[project]
+name = "My.Tool"
+version = "01.2.0-beta.3"
+description = "A tool"
+readme = "README.md"
+requires-python = ">= 3.9"
+license = "MIT"
+authors = [{ name = "Ada", email = "ada@example.com" }, { name = "Bob" }]
+maintainers = [{ email = "m@example.com" }]
+keywords = ["a", "b"]
+classifiers = ["Programming Language :: Go"]
+dependencies = ["requests >= 2.31", "tomli; python_version < '3.11'"]
+
+[project.optional-dependencies]
+dev = ["pytest"]
+
+[project.urls]
+Homepage = "https://example.com"
+Source = "https://example.com/src"
+
+[project.scripts]
+my-tool-py = "my_tool:cli"
+
+[project.gui-scripts]
+my-tool-gui = "my_tool:gui"
+
+[project.entry-points."my_tool.plugins"]
+extra = "my_tool.plugins:extra"
+"#;
+        let cfg =
+            ProjectConfig::from_text(dir.path(), &dir.path().join("pyproject.toml"), text.into())
+                .unwrap();
+        insta::assert_snapshot!("METADATA", cfg.metadata.render());
+        insta::assert_snapshot!("entry_points.txt", cfg.metadata.entry_points_txt().unwrap());
+    }
+}
