@@ -45,3 +45,33 @@ def test_sdist_installs_on_a_machine_without_go(gowright_bin, project, wheelhous
     assert run([exe, "no-go"], env=env).stdout == "Hello, no-go!\n"
     # The toolchain was a build requirement only: it is not installed into the venv.
     assert not (tmp_path / "venv" / "bin" / "go").exists()
+
+
+def test_prepared_metadata_equals_the_wheels(gowright_bin, project, tmp_path):
+    """PEP 517: the metadata prepared before the build must be the metadata in the wheel."""
+    import zipfile
+
+    proj = project("mixed-bin")
+    python_path = str(Path(__file__).resolve().parents[2] / "python")
+    env = dict(os.environ, PYTHONPATH=python_path, GOWRIGHT_BIN=str(gowright_bin))
+    code = (
+        "import gowright, sys; "
+        "print(gowright.prepare_metadata_for_build_wheel(sys.argv[1])); "
+        "print(gowright.build_wheel(sys.argv[2]))"
+    )
+    out = run([sys.executable, "-c", code, tmp_path / "meta", tmp_path / "wheels"], cwd=proj, env=env)
+    dist_info, wheel_name = out.stdout.split()
+    assert dist_info == "greeter_tool-2.1.0rc1.dist-info"
+    prepared = tmp_path / "meta" / dist_info
+    with zipfile.ZipFile(tmp_path / "wheels" / wheel_name) as zf:
+        for name in ["METADATA", "entry_points.txt", "licenses/LICENSE-MIT", "licenses/LICENSE-APACHE"]:
+            assert (prepared / name).read_bytes() == zf.read(f"{dist_info}/{name}"), name
+
+
+def test_build_with_sdist_flag(gowright_bin, project):
+    proj = project("hello-bin")
+    paths = gowright(gowright_bin, "build", "--sdist", cwd=proj).stdout.split()
+    assert [Path(p).name for p in paths] == [
+        "hello_bin-0.1.0-py3-none-manylinux2014_x86_64.manylinux_2_17_x86_64.musllinux_1_1_x86_64.whl",
+        "hello_bin-0.1.0.tar.gz",
+    ]
