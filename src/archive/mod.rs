@@ -54,6 +54,14 @@ pub fn civil_from_unix(secs: u64) -> (u16, u8, u8, u8, u8, u8) {
     )
 }
 
+/// Refuses archive member paths that are absolute, contain `..` or empty components.
+pub fn check_member_path(path: &str, archive: &str) -> anyhow::Result<()> {
+    if path.starts_with('/') || path.split('/').any(|p| p == ".." || p.is_empty()) {
+        anyhow::bail!("invalid path in {archive}: `{path}`");
+    }
+    Ok(())
+}
+
 /// The sha256 of `data` in the form RECORD files use: `sha256=<urlsafe base64, no padding>`.
 pub fn record_hash(data: &[u8]) -> String {
     use base64::Engine as _;

@@ -6,10 +6,10 @@ use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::Path;
 
-use anyhow::{Context as _, bail};
+use anyhow::Context as _;
 use flate2::{Compression, GzBuilder};
 
-use super::{AtomicFile, Entry};
+use super::{AtomicFile, Entry, check_member_path};
 
 /// Collects the files of an sdist, then writes them sorted.
 #[derive(Debug, Default)]
@@ -30,9 +30,7 @@ impl SdistBuilder {
         executable: bool,
     ) -> anyhow::Result<()> {
         let path = path.into();
-        if path.starts_with('/') || path.split('/').any(|p| p == ".." || p.is_empty()) {
-            bail!("invalid path in sdist: `{path}`");
-        }
+        check_member_path(&path, "sdist")?;
         self.entries.insert(path, Entry { data, executable });
         Ok(())
     }

@@ -11,7 +11,7 @@ use anyhow::{Context as _, bail};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
-use super::{AtomicFile, Entry, civil_from_unix, record_hash};
+use super::{AtomicFile, Entry, check_member_path, civil_from_unix, record_hash};
 
 /// A wheel filename: `{name}-{version}-{python}-{abi}-{platforms}.whl`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,9 +74,7 @@ impl WheelBuilder {
         executable: bool,
     ) -> anyhow::Result<()> {
         let path = path.into();
-        if path.starts_with('/') || path.split('/').any(|p| p == ".." || p.is_empty()) {
-            bail!("invalid path in wheel: `{path}`");
-        }
+        check_member_path(&path, "wheel")?;
         if self.entries.contains_key(&path) {
             bail!("two files would be written to `{path}` in the wheel");
         }
