@@ -125,6 +125,21 @@ pub fn build_wheels(
     out_dir: &Path,
     printer: Printer,
 ) -> anyhow::Result<Vec<BuiltWheel>> {
+    let out_dir_existed = out_dir.exists();
+    let result = build_wheels_inner(cfg, selection, out_dir, printer);
+    if result.is_err() && !out_dir_existed {
+        // Leave no empty output directory behind either (this fails harmlessly if not empty).
+        let _ = std::fs::remove_dir(out_dir);
+    }
+    result
+}
+
+fn build_wheels_inner(
+    cfg: &ProjectConfig,
+    selection: &TargetSelection,
+    out_dir: &Path,
+    printer: Printer,
+) -> anyhow::Result<Vec<BuiltWheel>> {
     let go = GoToolchain::locate()?;
     printer.detail(format!("using {} ({})", go.go.display(), go.version));
     let plan = BuildPlan::new(cfg, selection, go.host, out_dir)?;

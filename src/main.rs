@@ -102,6 +102,11 @@ fn main() -> ExitCode {
         eprintln!("error: gowright hit an internal error (this is a bug in gowright): {info}");
         eprintln!("hint: please report it with the command you ran");
     }));
+    // On Ctrl-C or SIGTERM, leave no partial archive behind.
+    let _ = ctrlc::set_handler(|| {
+        gowright::archive::remove_pending_files();
+        std::process::exit(130);
+    });
     let cli = Cli::parse();
     let verbosity = match (cli.quiet, cli.verbose) {
         (true, _) => Verbosity::Quiet,

@@ -72,11 +72,25 @@ pub fn record_hash(data: &[u8]) -> String {
     )
 }
 
+/// Temporary archive files being written right now, removed by [`remove_pending_files`] when the
+/// process is interrupted (destructors do not run then).
+static PENDING: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Removes every temporary archive file still being written. Called on Ctrl-C / SIGTERM.
+pub fn remove_pending_files() {
+    if let Ok(pending) = PENDING.lock() {
+        for path in pending.iter() {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+}
+
 /// A file being written in the output directory under a temporary name, renamed into place by
-/// [`AtomicFile::persist`]. Dropped without persisting, it is removed: a failed or interrupted
-/// build leaves no partial archive.
+/// [`AtomicFile::persist`]. Dropped without persisting (or interrupted, see
+/// [`remove_pending_files`]), it is removed: a failed or interrupted build leaves no partial
+/// archive.
 pub struct AtomicFile {
-    temp: tempfile::NamedTempFile,
+    temp: Option<tempfile::NamedTempFile>,
     dest: PathBuf,
 }
 
@@ -89,33 +103,57 @@ impl AtomicFile {
             .prefix(".gowright-tmp-")
             .tempfile_in(dir)
             .with_context(|| format!("cannot create a temporary file in `{}`", dir.display()))?;
+        if let Ok(mut pending) = PENDING.lock() {
+            pending.push(temp.path().to_path_buf());
+        }
         Ok(Self {
-            temp,
+            temp: Some(temp),
             dest: dest.to_path_buf(),
         })
     }
 
+    fn temp(&self) -> &tempfile::NamedTempFile {
+        self.temp
+            .as_ref()
+            .expect("the temporary file exists until persist")
+    }
+
     /// Where the temporary file is.
     pub fn path(&self) -> &Path {
-        self.temp.path()
+        self.temp().path()
     }
 
     /// The open temporary file.
     pub fn file(&self) -> &std::fs::File {
-        self.temp.as_file()
+        self.temp().as_file()
     }
 
     /// Moves the finished file to its final name (with mode 0644) and returns that path.
-    pub fn persist(self) -> anyhow::Result<PathBuf> {
+    pub fn persist(mut self) -> anyhow::Result<PathBuf> {
+        let temp = self.temp.take().expect("persist is called once");
+        forget_pending(temp.path());
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt as _;
-            fs_err::set_permissions(self.temp.path(), std::fs::Permissions::from_mode(0o644))?;
+            fs_err::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o644))?;
         }
-        self.temp
-            .persist(&self.dest)
+        temp.persist(&self.dest)
             .with_context(|| format!("cannot write `{}`", self.dest.display()))?;
-        Ok(self.dest)
+        Ok(self.dest.clone())
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if let Some(temp) = &self.temp {
+            forget_pending(temp.path());
+        }
+    }
+}
+
+fn forget_pending(path: &Path) {
+    if let Ok(mut pending) = PENDING.lock() {
+        pending.retain(|p| p != path);
     }
 }
 

@@ -284,3 +284,23 @@ def test_cgo_is_refused_for_cross_targets(gowright_bin, project):
     assert "uses cgo" in proc.stderr and "main.go" in proc.stderr and "linux/arm64" in proc.stderr
     assert "hint:" in proc.stderr
     assert not (proj / "dist").exists()
+
+
+@pytest.mark.parametrize("delay", [0.3, 0.8, 1.5])
+def test_interrupted_build_leaves_no_partial_wheel(gowright_bin, project, delay):
+    import signal
+    import time
+
+    proj = project("hello-bin")
+    proc = subprocess.Popen(
+        [gowright_bin, "build", "--all-targets"], cwd=proj, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    time.sleep(delay)
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=120)
+    assert proc.returncode in (0, 130), proc.returncode
+    dist = proj / "dist"
+    leftovers = [p.name for p in dist.iterdir() if not p.name.endswith(".whl")] if dist.exists() else []
+    assert leftovers == [], leftovers
+    if proc.returncode == 0:
+        assert len(list(dist.glob("*.whl"))) == 6
