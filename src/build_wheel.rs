@@ -118,6 +118,23 @@ impl BuildPlan {
     }
 }
 
+impl std::fmt::Display for BuildPlan {
+    /// The plan as `--dry-run` prints it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "go package:   {}", self.go_package)?;
+        writeln!(f, "command:      {}", self.binary_name)?;
+        writeln!(f, "python:       {}", self.module_name)?;
+        writeln!(f, "ldflags:      {}", self.ldflags.join(" "))?;
+        writeln!(f, "tags:         {}", self.tags.join(","))?;
+        writeln!(f, "output:       {}", self.out_dir.display())?;
+        writeln!(f, "timestamp:    {}", self.epoch)?;
+        for target in &self.targets {
+            writeln!(f, "target:       {target} -> {}", self.binary_path(*target).display())?;
+        }
+        Ok(())
+    }
+}
+
 /// Builds the wheels of a `bin` project.
 pub fn build_wheels(
     cfg: &ProjectConfig,

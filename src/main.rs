@@ -188,7 +188,7 @@ fn run(command: Command, printer: Printer) -> anyhow::Result<()> {
             if args.dry_run {
                 let go = GoToolchain::locate()?;
                 let plan = BuildPlan::new(&cfg, &selection, go.host, &out)?;
-                println!("{plan:#?}");
+                print!("{plan}");
                 return Ok(());
             }
             let mut paths = Vec::new();
