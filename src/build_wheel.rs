@@ -129,7 +129,11 @@ impl std::fmt::Display for BuildPlan {
         writeln!(f, "output:       {}", self.out_dir.display())?;
         writeln!(f, "timestamp:    {}", self.epoch)?;
         for target in &self.targets {
-            writeln!(f, "target:       {target} -> {}", self.binary_path(*target).display())?;
+            writeln!(
+                f,
+                "target:       {target} -> {}",
+                self.binary_path(*target).display()
+            )?;
         }
         Ok(())
     }
@@ -233,25 +237,14 @@ fn ensure_build_dir(dir: &Path) -> anyhow::Result<()> {
 
 /// Checks that the Go package fits the configured binding kind.
 fn check_bindings(cfg: &ProjectConfig, package: &GoPackage) -> Result<(), UserError> {
-    match cfg.tool.bindings {
-        None | Some(Bindings::Bin) if package.name == "main" => Ok(()),
-        None | Some(Bindings::Bin) => {
-            let err = UserError::new(format!(
-                "`tool.gowright.go-package` = \"{}\" is package `{}` ({}), not a `main` package",
-                cfg.tool.go_package, package.name, package.import_path
-            ));
-            Err(if cfg.tool.bindings.is_none() {
-                err.hint("set `go-package` to the directory of your command (e.g. \"./cmd/tool\"); building Go libraries (bindings = \"lib\") is not supported by this version yet")
-            } else {
-                err.hint("bindings = \"bin\" ships a Go command: point `go-package` at a directory with `package main` and `func main()`")
-            })
-        }
-        Some(other) => Err(UserError::new(format!(
-            "bindings = \"{}\" is not supported by this version of gowright yet",
-            other.as_str()
-        ))
-        .hint("use bindings = \"bin\" to ship a Go command")),
+    if package.name == "main" {
+        return Ok(());
     }
+    Err(UserError::new(format!(
+        "`tool.gowright.go-package` = \"{}\" is package `{}` ({}), not a `main` package",
+        cfg.tool.go_package, package.name, package.import_path
+    ))
+    .hint("bindings = \"bin\" ships a Go command: point `go-package` at a directory with `package main` and `func main()`, or use bindings = \"lib\" for a Go library"))
 }
 
 /// Decides whether `go build` runs with cgo for `target`.
@@ -276,7 +269,48 @@ fn decide_cgo(package: &GoPackage, target: Target, host: Target) -> Result<bool,
     Ok(from_env.as_deref() == Some("1") && target == host)
 }
 
+/// Builds the wheel of one target, for the binding kind configured or (when `bindings` is not
+/// set) found: a `main` package is a command, any other package a library.
 fn build_one(
+    cfg: &ProjectConfig,
+    go: &GoToolchain,
+    plan: &BuildPlan,
+    target: Target,
+    printer: Printer,
+) -> anyhow::Result<(BuiltWheel, AtomicFile)> {
+    let list = || {
+        go.list_package_cached(
+            &cfg.root,
+            &plan.go_package,
+            target,
+            &plan.tags,
+            &plan.target_dir(target).join("go-list.json"),
+        )
+    };
+    match cfg.tool.bindings {
+        Some(Bindings::Bin) => build_bin(cfg, go, plan, target, printer),
+        Some(Bindings::Lib) => {
+            crate::build_lib::build_lib(cfg, go, plan, target, &list()?, printer)
+        }
+        None => {
+            let package = list()?;
+            if package.name == "main" {
+                build_bin(cfg, go, plan, target, printer)
+            } else {
+                crate::build_lib::build_lib(cfg, go, plan, target, &package, printer)
+            }
+        }
+        Some(other) => Err(UserError::new(format!(
+            "bindings = \"{}\" is not supported by this version of gowright yet",
+            other.as_str()
+        ))
+        .hint("use bindings = \"bin\" for a Go command or \"lib\" for a Go package")
+        .into()),
+    }
+}
+
+/// Builds the wheel of a Go command for one target.
+fn build_bin(
     cfg: &ProjectConfig,
     go: &GoToolchain,
     plan: &BuildPlan,
@@ -292,6 +326,8 @@ fn build_one(
         tags: &plan.tags,
         ldflags: &plan.ldflags,
         output: &output,
+        buildmode: None,
+        extra_env: Vec::new(),
     };
     let build_error = |e: crate::process::ProcessError| {
         UserError::new(format!("the Go build for {target} failed:\n{e}"))

@@ -6,6 +6,8 @@
 
 pub mod archive;
 pub mod audit;
+pub mod bind;
+pub mod build_lib;
 pub mod build_sdist;
 pub mod build_wheel;
 pub mod config;
@@ -18,5 +20,6 @@ pub mod pep517;
 pub mod printer;
 pub mod process;
 pub mod pypackage;
+pub mod python;
 pub mod sources;
 pub mod target;

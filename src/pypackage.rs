@@ -70,7 +70,7 @@ pub fn add_bin_package(
 }
 
 /// Copies the Python files under `source` into the wheel root, keeping their layout.
-fn add_python_source(wheel: &mut WheelBuilder, source: &Path) -> anyhow::Result<()> {
+pub fn add_python_source(wheel: &mut WheelBuilder, source: &Path) -> anyhow::Result<()> {
     let walker = ignore::WalkBuilder::new(source)
         .hidden(true)
         .require_git(false)

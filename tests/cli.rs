@@ -201,7 +201,7 @@ fn go_compile_error_shows_command_and_go_output() {
 }
 
 #[test]
-fn lib_bindings_are_not_supported_yet() {
+fn lib_bindings_on_a_main_package() {
     let dir = project(&[
         (
             "pyproject.toml",

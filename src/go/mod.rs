@@ -181,7 +181,13 @@ impl GoToolchain {
         for (k, v) in request.target.extra_go_env() {
             cmd.env(k, v);
         }
+        for (k, v) in &request.extra_env {
+            cmd.env(k, v);
+        }
         cmd.args(["build", "-trimpath", "-buildvcs=false"]);
+        if let Some(mode) = request.buildmode {
+            cmd.arg(format!("-buildmode={mode}"));
+        }
         if !request.tags.is_empty() {
             cmd.arg(format!("-tags={}", request.tags.join(",")));
         }
@@ -206,6 +212,10 @@ pub struct BuildRequest<'a> {
     /// Linker flags, each already quoted for Go's flag parser where needed.
     pub ldflags: &'a [String],
     pub output: &'a Path,
+    /// `-buildmode` (`c-shared` for extension modules); `None` for an executable.
+    pub buildmode: Option<&'a str>,
+    /// More environment for `go build` (`CGO_CFLAGS`, ...).
+    pub extra_env: Vec<(String, String)>,
 }
 
 /// A Go package as `go list` describes it.

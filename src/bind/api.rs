@@ -1,0 +1,238 @@
+//! Deciding what of a Go package's API gets bound, and how each value crosses the boundary.
+//!
+//! Everything here is pure: the [`ApiDump`] goes in, a [`Binding`] comes out, with a warning for
+//! every exported declaration left out (naming `file:line`, the declaration and the type).
+
+use super::model::{ApiDump, Func, Param, TypeRef};
+use crate::names::is_python_identifier;
+
+/// How one value is passed between Python and Go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kind {
+    Bool,
+    /// A signed integer of `bits` bits (`int` and `uintptr` are 64-bit on the targets served).
+    Int {
+        bits: u8,
+    },
+    /// An unsigned integer of `bits` bits.
+    Uint {
+        bits: u8,
+    },
+    Float {
+        bits: u8,
+    },
+    /// `string` ↔ `str` (UTF-8).
+    Str,
+    /// `[]byte` ↔ `bytes` (any bytes-like object as input).
+    Bytes,
+}
+
+/// A value with its kind and the Go type to convert to (`int32`, `pkg.Celsius`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Value {
+    pub kind: Kind,
+    /// The Go type expression the value has in the user's package (`pkg.` prefix for its own
+    /// named types).
+    pub go_type: String,
+}
+
+/// A parameter of a bound function.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoundParam {
+    /// The Python name (snake_case, keyword-safe).
+    pub py_name: String,
+    pub value: Value,
+}
+
+/// A function that gets a Python binding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoundFunc {
+    pub go_name: String,
+    pub py_name: String,
+    pub doc: String,
+    pub params: Vec<BoundParam>,
+    /// Results other than a trailing `error`.
+    pub results: Vec<Value>,
+    /// Whether the last Go result is an `error` (raised as `GoError`).
+    pub returns_error: bool,
+}
+
+/// What gets bound, and what was left out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    pub package_doc: String,
+    pub import_path: String,
+    pub functions: Vec<BoundFunc>,
+    /// One line per exported declaration left out: `file.go:12: func F: reason`.
+    pub skipped: Vec<String>,
+}
+
+/// The alias under which the generated Go code imports the user's package.
+pub const GO_PACKAGE_ALIAS: &str = "userpkg";
+
+/// Converts a Go identifier to Python's snake_case: `ParseURL` → `parse_url`, `Add2` → `add2`.
+pub fn snake_case(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_uppercase() && i > 0 {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
+                out.push('_');
+            }
+        }
+        out.extend(c.to_lowercase());
+    }
+    if is_python_identifier(&out) || out.is_empty() {
+        out
+    } else {
+        format!("{out}_")
+    }
+}
+
+fn basic_kind(name: &str) -> Option<Kind> {
+    Some(match name {
+        "bool" => Kind::Bool,
+        "int" | "int64" => Kind::Int { bits: 64 },
+        "int8" => Kind::Int { bits: 8 },
+        "int16" => Kind::Int { bits: 16 },
+        "int32" => Kind::Int { bits: 32 },
+        "uint" | "uint64" | "uintptr" => Kind::Uint { bits: 64 },
+        "uint8" => Kind::Uint { bits: 8 },
+        "uint16" => Kind::Uint { bits: 16 },
+        "uint32" => Kind::Uint { bits: 32 },
+        "float32" => Kind::Float { bits: 32 },
+        "float64" => Kind::Float { bits: 64 },
+        "string" => Kind::Str,
+        _ => return None,
+    })
+}
+
+/// The binding of one Go type, or why it has none.
+fn value_of(ty: &TypeRef, dump: &ApiDump) -> Result<Value, String> {
+    match ty {
+        TypeRef::Basic { name } => basic_kind(name)
+            .map(|kind| Value {
+                kind,
+                go_type: name.clone(),
+            })
+            .ok_or_else(|| format!("type `{name}` is not supported")),
+        TypeRef::Slice { elem }
+            if **elem
+                == (TypeRef::Basic {
+                    name: "uint8".into(),
+                }) =>
+        {
+            Ok(Value {
+                kind: Kind::Bytes,
+                go_type: "[]byte".into(),
+            })
+        }
+        TypeRef::Named { package, name } if package.is_empty() => {
+            let decl = dump.types.iter().find(|t| &t.name == name);
+            match decl.map(|d| &d.underlying) {
+                Some(TypeRef::Basic { name: basic }) if decl.is_some_and(|d| d.kind == "basic") => {
+                    let kind = basic_kind(basic)
+                        .ok_or_else(|| format!("type `{name}` ({basic}) is not supported"))?;
+                    Ok(Value {
+                        kind,
+                        go_type: format!("{GO_PACKAGE_ALIAS}.{name}"),
+                    })
+                }
+                _ => Err(format!("type `{name}` is not supported yet")),
+            }
+        }
+        other => Err(format!("type `{other}` is not supported yet")),
+    }
+}
+
+fn bind_func(func: &Func, dump: &ApiDump) -> Result<BoundFunc, String> {
+    if func.variadic {
+        return Err("variadic functions are not supported yet".into());
+    }
+    let mut params = Vec::new();
+    for (i, Param { name, ty }) in func.params.iter().enumerate() {
+        let value = value_of(ty, dump).map_err(|e| format!("parameter {}: {e}", i + 1))?;
+        let py_name = if name.is_empty() || name == "_" {
+            format!("arg{}", i + 1)
+        } else {
+            snake_case(name)
+        };
+        params.push(BoundParam { py_name, value });
+    }
+    let mut results: Vec<&Param> = func.results.iter().collect();
+    let returns_error = results.last().is_some_and(|r| r.ty == TypeRef::Error);
+    if returns_error {
+        results.pop();
+    }
+    let results = results
+        .iter()
+        .enumerate()
+        .map(|(i, r)| value_of(&r.ty, dump).map_err(|e| format!("result {}: {e}", i + 1)))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(BoundFunc {
+        go_name: func.name.clone(),
+        py_name: snake_case(&func.name),
+        doc: func.doc.clone(),
+        params,
+        results,
+        returns_error,
+    })
+}
+
+/// Decides the binding of every exported function of the package.
+pub fn plan(dump: &ApiDump) -> Binding {
+    let mut functions = Vec::new();
+    let mut skipped: Vec<String> = dump
+        .skipped
+        .iter()
+        .map(|s| format!("{}: {}: {}", s.pos, s.decl, s.reason))
+        .collect();
+    for func in &dump.functions {
+        match bind_func(func, dump) {
+            Ok(bound) => {
+                if functions
+                    .iter()
+                    .any(|f: &BoundFunc| f.py_name == bound.py_name)
+                {
+                    skipped.push(format!(
+                        "{}: func {}: its Python name `{}` is taken by another function",
+                        func.pos, func.name, bound.py_name
+                    ));
+                } else {
+                    functions.push(bound);
+                }
+            }
+            Err(reason) => skipped.push(format!("{}: func {}: {reason}", func.pos, func.name)),
+        }
+    }
+    // Named basic types (`type Celsius float64`) are bound as their values; other types not yet.
+    for ty in dump.types.iter().filter(|t| t.kind != "basic") {
+        skipped.push(format!(
+            "{}: type {}: exported types are not supported yet",
+            ty.pos, ty.name
+        ));
+    }
+    Binding {
+        package_doc: dump.package.doc.clone(),
+        import_path: dump.package.import_path.clone(),
+        functions,
+        skipped,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_case_names() {
+        assert_eq!(snake_case("Add"), "add");
+        assert_eq!(snake_case("ParseURL"), "parse_url");
+        assert_eq!(snake_case("HTTPServer"), "http_server");
+        assert_eq!(snake_case("Add2Ints"), "add2_ints");
+        assert_eq!(snake_case("Class"), "class_");
+        assert_eq!(snake_case("ID"), "id");
+    }
+}

@@ -1,0 +1,3 @@
+module gowright/apidump
+
+go 1.21

@@ -1,0 +1,414 @@
+//! The generated CPython glue (`glue.c`): the extension module's init function, method table and
+//! one wrapper per bound function that converts arguments, releases the GIL, calls the Go export
+//! and converts the results. Only the limited API is used, so the module is `abi3`.
+
+use std::fmt::Write as _;
+
+use super::api::{Binding, BoundFunc, Kind};
+use super::gen_go::export_name;
+
+/// A C string literal holding `text`.
+pub fn c_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for b in text.bytes() {
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\t' => out.push_str("\\t"),
+            0x20..=0x7e => out.push(b as char),
+            // Octal escapes keep UTF-8 intact without hex-escape ambiguity.
+            _ => {
+                let _ = write!(out, "\\{b:03o}");
+            }
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The docstring of a function, starting with the signature line CPython turns into
+/// `__text_signature__`.
+fn docstring(func: &BoundFunc) -> String {
+    let params: Vec<&str> = func.params.iter().map(|p| p.py_name.as_str()).collect();
+    let mut sig = String::from("$module");
+    for p in &params {
+        sig.push_str(", ");
+        sig.push_str(p);
+    }
+    let mut doc = format!("{}({sig})\n--\n\n", func.py_name);
+    if func.doc.is_empty() {
+        let _ = write!(doc, "Calls the Go function {}.", func.go_name);
+    } else {
+        doc.push_str(&func.doc);
+    }
+    doc
+}
+
+fn write_func(out: &mut String, func: &BoundFunc) {
+    let n = func.params.len();
+    let _ = writeln!(
+        out,
+        "/* {}: calls the Go function {}. */",
+        func.py_name, func.go_name
+    );
+    let _ = writeln!(
+        out,
+        "static PyObject *gw_fn_{}(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {{",
+        func.py_name
+    );
+    out.push_str("    (void)self;\n");
+    let names: Vec<String> = func.params.iter().map(|p| c_string(&p.py_name)).collect();
+    let _ = writeln!(
+        out,
+        "    static const char *const names[] = {{{}NULL}};",
+        names.iter().map(|n| format!("{n}, ")).collect::<String>()
+    );
+    let _ = writeln!(out, "    PyObject *argv[{}];", n.max(1));
+    let _ = writeln!(
+        out,
+        "    if (gw_parse_args({}, args, nargs, kwnames, names, {n}, argv) < 0) return NULL;",
+        c_string(&func.py_name)
+    );
+
+    // Arguments.
+    let mut buffers = Vec::new();
+    let mut call_args = Vec::new();
+    for (i, p) in func.params.iter().enumerate() {
+        let name = c_string(&p.py_name);
+        match p.value.kind {
+            Kind::Bool => {
+                let _ = writeln!(
+                    out,
+                    "    int p{i} = PyObject_IsTrue(argv[{i}]);\n    if (p{i} < 0) goto fail;"
+                );
+                call_args.push(format!("p{i}"));
+            }
+            Kind::Int { bits } => {
+                let _ = writeln!(
+                    out,
+                    "    int64_t p{i};\n    if (gw_as_int(argv[{i}], {bits}, {name}, &p{i}) < 0) goto fail;"
+                );
+                call_args.push(format!("p{i}"));
+            }
+            Kind::Uint { bits } => {
+                let _ = writeln!(
+                    out,
+                    "    uint64_t p{i};\n    if (gw_as_uint(argv[{i}], {bits}, {name}, &p{i}) < 0) goto fail;"
+                );
+                call_args.push(format!("p{i}"));
+            }
+            Kind::Float { .. } => {
+                let _ = writeln!(
+                    out,
+                    "    double p{i} = PyFloat_AsDouble(argv[{i}]);\n    if (p{i} == -1.0 && PyErr_Occurred()) goto fail;"
+                );
+                call_args.push(format!("p{i}"));
+            }
+            Kind::Str => {
+                let _ = writeln!(
+                    out,
+                    "    Py_ssize_t p{i}_len;\n    const char *p{i} = gw_as_utf8(argv[{i}], {name}, &p{i}_len);\n    if (p{i} == NULL) goto fail;"
+                );
+                call_args.push(format!("(char *)p{i}, (size_t)p{i}_len"));
+            }
+            Kind::Bytes => {
+                let _ = writeln!(
+                    out,
+                    "    Py_buffer p{i};\n    if (gw_as_buffer(argv[{i}], {name}, &p{i}) < 0) goto fail;\n    held_{i} = 1;"
+                );
+                call_args.push(format!("(char *)p{i}.buf, (size_t)p{i}.len"));
+                buffers.push(i);
+            }
+        }
+    }
+    // Results.
+    for (i, r) in func.results.iter().enumerate() {
+        match r.kind {
+            Kind::Bool => {
+                let _ = writeln!(out, "    int r{i} = 0;");
+                call_args.push(format!("&r{i}"));
+            }
+            Kind::Int { .. } => {
+                let _ = writeln!(out, "    int64_t r{i} = 0;");
+                call_args.push(format!("&r{i}"));
+            }
+            Kind::Uint { .. } => {
+                let _ = writeln!(out, "    uint64_t r{i} = 0;");
+                call_args.push(format!("&r{i}"));
+            }
+            Kind::Float { .. } => {
+                let _ = writeln!(out, "    double r{i} = 0;");
+                call_args.push(format!("&r{i}"));
+            }
+            Kind::Str | Kind::Bytes => {
+                let _ = writeln!(out, "    char *r{i} = NULL;\n    size_t r{i}_len = 0;");
+                call_args.push(format!("&r{i}, &r{i}_len"));
+            }
+        }
+    }
+    out.push_str("    char *gw_err = NULL, *gw_panic = NULL;\n");
+    call_args.push("&gw_err, &gw_panic".into());
+    out.push_str("    Py_BEGIN_ALLOW_THREADS\n");
+    let _ = writeln!(out, "    {}({});", export_name(func), call_args.join(", "));
+    out.push_str("    Py_END_ALLOW_THREADS\n");
+    for i in &buffers {
+        let _ = writeln!(out, "    PyBuffer_Release(&p{i});\n    held_{i} = 0;");
+    }
+    // Errors first: a panic or error means the results were not written.
+    out.push_str("    if (gw_panic != NULL) return gw_raise(gw_GoPanic, gw_panic);\n");
+    out.push_str("    if (gw_err != NULL) return gw_raise(gw_GoError, gw_err);\n");
+    let convert = |i: usize, kind: &Kind| -> String {
+        match kind {
+            Kind::Bool => format!("PyBool_FromLong(r{i})"),
+            Kind::Int { .. } => format!("PyLong_FromLongLong((long long)r{i})"),
+            Kind::Uint { .. } => format!("PyLong_FromUnsignedLongLong((unsigned long long)r{i})"),
+            Kind::Float { .. } => format!("PyFloat_FromDouble(r{i})"),
+            Kind::Str => format!("gw_take_str(r{i}, r{i}_len)"),
+            Kind::Bytes => format!("gw_take_bytes(r{i}, r{i}_len)"),
+        }
+    };
+    match func.results.len() {
+        0 => out.push_str("    Py_RETURN_NONE;\n"),
+        1 => {
+            let _ = writeln!(out, "    return {};", convert(0, &func.results[0].kind));
+        }
+        k => {
+            // Convert every result (taking ownership of C buffers) before checking for errors.
+            for (i, r) in func.results.iter().enumerate() {
+                let _ = writeln!(out, "    PyObject *o{i} = {};", convert(i, &r.kind));
+            }
+            let objs: Vec<String> = (0..k).map(|i| format!("o{i}")).collect();
+            let _ = writeln!(
+                out,
+                "    PyObject *result = NULL;\n    if ({}) result = PyTuple_Pack({k}, {});",
+                objs.iter()
+                    .map(|o| format!("{o} != NULL"))
+                    .collect::<Vec<_>>()
+                    .join(" && "),
+                objs.join(", ")
+            );
+            for o in &objs {
+                let _ = writeln!(out, "    Py_XDECREF({o});");
+            }
+            out.push_str("    return result;\n");
+        }
+    }
+    if n > 0 {
+        out.push_str("fail:\n");
+        for i in &buffers {
+            let _ = writeln!(out, "    if (held_{i}) PyBuffer_Release(&p{i});");
+        }
+        out.push_str("    return NULL;\n");
+    }
+    out.push_str("}\n\n");
+    // `held_i` must be declared before the first `goto fail`: patch them in at the top.
+    if !buffers.is_empty() {
+        let decl: String = buffers
+            .iter()
+            .map(|i| format!("    int held_{i} = 0;\n"))
+            .collect();
+        let marker = "    PyObject *argv[";
+        let start = out.rfind(marker).expect("argv declaration written above");
+        out.insert_str(start, &decl);
+    }
+}
+
+/// Renders `glue.c` for the extension module `ext_name` (e.g. `_hello`) inside the Python package
+/// `package` (e.g. `hello`).
+pub fn render(binding: &Binding, package: &str, ext_name: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "/* Code generated by gowright. DO NOT EDIT.\n *\n * CPython glue of the extension module {package}.{ext_name}, built into the same\n * c-shared library as the Go code it calls (see main.go). Limited API only (abi3).\n */"
+    );
+    out.push_str("#define PY_SSIZE_T_CLEAN\n#include <Python.h>\n#include <stdint.h>\n#include <stdlib.h>\n#include <string.h>\n#include \"_cgo_export.h\"\n\n");
+    out.push_str(RUNTIME);
+    for func in &binding.functions {
+        write_func(&mut out, func);
+    }
+    out.push_str("static PyMethodDef gw_methods[] = {\n");
+    for func in &binding.functions {
+        let _ = writeln!(
+            out,
+            "    {{{}, (PyCFunction)(void (*)(void))gw_fn_{}, METH_FASTCALL | METH_KEYWORDS,\n     {}}},",
+            c_string(&func.py_name),
+            func.py_name,
+            c_string(&docstring(func))
+        );
+    }
+    out.push_str("    {NULL, NULL, 0, NULL},\n};\n\n");
+    let doc = if binding.package_doc.is_empty() {
+        format!("Bindings of the Go package {}.", binding.import_path)
+    } else {
+        binding.package_doc.clone()
+    };
+    let _ = writeln!(
+        out,
+        "static struct PyModuleDef gw_module = {{\n    .m_base = PyModuleDef_HEAD_INIT,\n    .m_name = {},\n    .m_doc = {},\n    .m_size = -1,\n    .m_methods = gw_methods,\n}};\n",
+        c_string(&format!("{package}.{ext_name}")),
+        c_string(&doc)
+    );
+    let _ = writeln!(out, "PyMODINIT_FUNC PyInit_{ext_name}(void) {{");
+    let _ = writeln!(
+        out,
+        "    return gw_init_module(&gw_module, {}, {});\n}}",
+        c_string(&format!("{package}.GoError")),
+        c_string(&format!("{package}.GoPanic"))
+    );
+    out
+}
+
+/// Helpers shared by every wrapper.
+const RUNTIME: &str = r#"/* GoError: a Go function returned a non-nil error. GoPanic: a Go function panicked. */
+static PyObject *gw_GoError = NULL;
+static PyObject *gw_GoPanic = NULL;
+
+/* Raises `type` with the UTF-8 message `msg` (allocated by Go with malloc) and frees it. */
+static PyObject *gw_raise(PyObject *type, char *msg) {
+    PyObject *text = PyUnicode_DecodeUTF8(msg, (Py_ssize_t)strlen(msg), "replace");
+    free(msg);
+    if (text != NULL) {
+        PyErr_SetObject(type, text);
+        Py_DECREF(text);
+    }
+    return NULL;
+}
+
+/* Matches positional and keyword arguments to the parameter `names`; fills out[0..n). */
+static int gw_parse_args(const char *fname, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames,
+                         const char *const *names, Py_ssize_t n, PyObject **out) {
+    if (nargs > n) {
+        PyErr_Format(PyExc_TypeError, "%s() takes %zd argument%s but %zd were given", fname, n,
+                     n == 1 ? "" : "s", nargs);
+        return -1;
+    }
+    Py_ssize_t i;
+    for (i = 0; i < n; i++) out[i] = i < nargs ? args[i] : NULL;
+    if (kwnames != NULL) {
+        Py_ssize_t nkw = PyTuple_Size(kwnames), k;
+        for (k = 0; k < nkw; k++) {
+            PyObject *key = PyTuple_GetItem(kwnames, k);
+            Py_ssize_t j;
+            for (j = 0; j < n; j++) {
+                if (PyUnicode_CompareWithASCIIString(key, names[j]) == 0) break;
+            }
+            if (j == n) {
+                PyErr_Format(PyExc_TypeError, "%s() got an unexpected keyword argument '%U'", fname, key);
+                return -1;
+            }
+            if (out[j] != NULL) {
+                PyErr_Format(PyExc_TypeError, "%s() got multiple values for argument '%s'", fname, names[j]);
+                return -1;
+            }
+            out[j] = args[nargs + k];
+        }
+    }
+    for (i = 0; i < n; i++) {
+        if (out[i] == NULL) {
+            PyErr_Format(PyExc_TypeError, "%s() missing required argument '%s' (pos %zd)", fname, names[i], i + 1);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Raises TypeError: argument `name` must be `expected`, not <type of obj>. */
+static void gw_type_error(const char *name, const char *expected, PyObject *obj) {
+    PyObject *type_name = PyType_GetName(Py_TYPE(obj));
+    if (type_name != NULL) {
+        PyErr_Format(PyExc_TypeError, "argument '%s' must be %s, not %U", name, expected, type_name);
+        Py_DECREF(type_name);
+    }
+}
+
+/* A Python int as a signed integer of `bits` bits; OverflowError when out of range. */
+static int gw_as_int(PyObject *obj, int bits, const char *name, int64_t *out) {
+    long long v = PyLong_AsLongLong(obj);
+    if (v == -1 && PyErr_Occurred()) {
+        if (PyErr_ExceptionMatches(PyExc_OverflowError)) {
+            PyErr_Format(PyExc_OverflowError, "argument '%s' does not fit in int%d", name, bits);
+        }
+        return -1;
+    }
+    if (bits < 64) {
+        long long lim = 1LL << (bits - 1);
+        if (v < -lim || v >= lim) {
+            PyErr_Format(PyExc_OverflowError, "argument '%s' does not fit in int%d: %lld", name, bits, v);
+            return -1;
+        }
+    }
+    *out = (int64_t)v;
+    return 0;
+}
+
+/* A Python int as an unsigned integer of `bits` bits; OverflowError when out of range. */
+static int gw_as_uint(PyObject *obj, int bits, const char *name, uint64_t *out) {
+    if (!PyLong_Check(obj)) {
+        gw_type_error(name, "int", obj);
+        return -1;
+    }
+    unsigned long long v = PyLong_AsUnsignedLongLong(obj);
+    if (v == (unsigned long long)-1 && PyErr_Occurred()) {
+        if (PyErr_ExceptionMatches(PyExc_OverflowError)) {
+            PyErr_Format(PyExc_OverflowError, "argument '%s' does not fit in uint%d", name, bits);
+        }
+        return -1;
+    }
+    if (bits < 64 && v >= (1ULL << bits)) {
+        PyErr_Format(PyExc_OverflowError, "argument '%s' does not fit in uint%d: %llu", name, bits, v);
+        return -1;
+    }
+    *out = (uint64_t)v;
+    return 0;
+}
+
+/* The UTF-8 text of a str (owned by the str object). */
+static const char *gw_as_utf8(PyObject *obj, const char *name, Py_ssize_t *len) {
+    if (!PyUnicode_Check(obj)) {
+        gw_type_error(name, "str", obj);
+        return NULL;
+    }
+    return PyUnicode_AsUTF8AndSize(obj, len);
+}
+
+/* A contiguous read-only view of any bytes-like object (released by the caller). */
+static int gw_as_buffer(PyObject *obj, const char *name, Py_buffer *view) {
+    if (PyUnicode_Check(obj) || PyObject_GetBuffer(obj, view, PyBUF_SIMPLE) < 0) {
+        PyErr_Clear();
+        gw_type_error(name, "a bytes-like object", obj);
+        return -1;
+    }
+    return 0;
+}
+
+/* A str from UTF-8 bytes malloc'ed by Go (invalid UTF-8 is escaped, never fatal); frees them. */
+static PyObject *gw_take_str(char *p, size_t n) {
+    PyObject *s = PyUnicode_DecodeUTF8(p != NULL ? p : "", (Py_ssize_t)n, "surrogateescape");
+    free(p);
+    return s;
+}
+
+/* A bytes object from memory malloc'ed by Go; frees it. */
+static PyObject *gw_take_bytes(char *p, size_t n) {
+    PyObject *b = PyBytes_FromStringAndSize(p != NULL ? p : "", (Py_ssize_t)n);
+    free(p);
+    return b;
+}
+
+/* Creates the module and its exception classes. */
+static PyObject *gw_init_module(struct PyModuleDef *def, const char *error_name, const char *panic_name) {
+    PyObject *m = PyModule_Create(def);
+    if (m == NULL) return NULL;
+    gw_GoError = PyErr_NewExceptionWithDoc(error_name, "A Go function returned a non-nil error.",
+                                           PyExc_Exception, NULL);
+    gw_GoPanic = PyErr_NewExceptionWithDoc(panic_name, "A Go function panicked.", PyExc_RuntimeError, NULL);
+    if (gw_GoError == NULL || gw_GoPanic == NULL || PyModule_AddObjectRef(m, "GoError", gw_GoError) < 0 ||
+        PyModule_AddObjectRef(m, "GoPanic", gw_GoPanic) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}
+
+"#;

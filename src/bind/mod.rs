@@ -1,0 +1,74 @@
+//! `bindings = "lib"`: an ordinary Go package becomes a CPython extension module.
+//!
+//! [`model`] is the API the `apidump` helper (Go, embedded) reads from the package's source;
+//! [`api`] decides what is bound and how values cross; [`gen_go`], [`gen_c`] and [`gen_py`] write
+//! the Go shim, the CPython glue and the Python package.
+
+pub mod api;
+pub mod apidump;
+pub mod gen_c;
+pub mod gen_go;
+pub mod gen_py;
+pub mod model;
+
+#[cfg(test)]
+mod tests {
+    use super::model::ApiDump;
+
+    /// A small package: every kind of value, an error result, a named basic type, and
+    /// declarations that cannot be bound.
+    fn dump() -> ApiDump {
+        serde_json::from_str(
+            r#"{
+  "package": {"name": "demo", "import_path": "example.com/demo", "doc": "Package demo demonstrates."},
+  "functions": [
+    {"name": "Add", "doc": "Add adds.", "pos": "demo.go:5", "variadic": false,
+     "params": [{"name": "a", "type": {"kind": "basic", "name": "int"}}, {"name": "b", "type": {"kind": "basic", "name": "int8"}}],
+     "results": [{"name": "", "type": {"kind": "basic", "name": "int"}}]},
+    {"name": "ParseURL", "doc": "", "pos": "demo.go:9", "variadic": false,
+     "params": [{"name": "raw", "type": {"kind": "basic", "name": "string"}}, {"name": "", "type": {"kind": "slice", "elem": {"kind": "basic", "name": "uint8"}}}],
+     "results": [{"name": "", "type": {"kind": "basic", "name": "string"}}, {"name": "ok", "type": {"kind": "basic", "name": "bool"}}, {"name": "", "type": {"kind": "error"}}]},
+    {"name": "Warm", "doc": "Warm converts.", "pos": "demo.go:12", "variadic": false,
+     "params": [{"name": "c", "type": {"kind": "named", "package": "", "name": "Celsius"}}],
+     "results": []},
+    {"name": "Sum", "doc": "", "pos": "demo.go:14", "variadic": true,
+     "params": [{"name": "xs", "type": {"kind": "slice", "elem": {"kind": "basic", "name": "int"}}}],
+     "results": [{"name": "", "type": {"kind": "basic", "name": "int"}}]},
+    {"name": "Feed", "doc": "", "pos": "demo.go:16", "variadic": false,
+     "params": [{"name": "ch", "type": {"kind": "unsupported", "text": "chan int"}}],
+     "results": []}
+  ],
+  "types": [
+    {"name": "Celsius", "doc": "", "pos": "demo.go:3", "kind": "basic", "underlying": {"kind": "basic", "name": "float64"}, "fields": [], "methods": []}
+  ],
+  "skipped": [{"pos": "demo.go:20", "decl": "func Map", "reason": "generic functions are not supported"}]
+}"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn plan_reports_what_is_left_out() {
+        let binding = super::api::plan(&dump());
+        let names: Vec<&str> = binding
+            .functions
+            .iter()
+            .map(|f| f.py_name.as_str())
+            .collect();
+        assert_eq!(names, ["add", "parse_url", "warm"]);
+        insta::assert_snapshot!(binding.skipped.join("\n"), @r"
+        demo.go:20: func Map: generic functions are not supported
+        demo.go:14: func Sum: variadic functions are not supported yet
+        demo.go:16: func Feed: parameter 1: type `chan int` is not supported yet
+        ");
+    }
+
+    #[test]
+    fn generated_sources() {
+        let binding = super::api::plan(&dump());
+        insta::assert_snapshot!("main.go", super::gen_go::render(&binding));
+        insta::assert_snapshot!("glue.c", super::gen_c::render(&binding, "demo", "_demo"));
+        insta::assert_snapshot!("__init__.py", super::gen_py::render_init(&binding, "_demo"));
+        insta::assert_snapshot!("_demo.pyi", super::gen_py::render_stub(&binding));
+    }
+}

@@ -1,0 +1,128 @@
+//! The exported API of a Go package, as the `apidump` helper program reports it (JSON).
+
+use serde::Deserialize;
+
+/// The whole report of `apidump`.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+pub struct ApiDump {
+    pub package: PackageInfo,
+    pub functions: Vec<Func>,
+    pub types: Vec<TypeDecl>,
+    pub skipped: Vec<Skipped>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+pub struct PackageInfo {
+    pub name: String,
+    pub import_path: String,
+    pub doc: String,
+}
+
+/// An exported declaration the model cannot express at all (e.g. a generic function).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+pub struct Skipped {
+    pub pos: String,
+    pub decl: String,
+    pub reason: String,
+}
+
+/// An exported top-level function.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+pub struct Func {
+    pub name: String,
+    pub doc: String,
+    /// `file.go:12`
+    pub pos: String,
+    pub params: Vec<Param>,
+    pub results: Vec<Param>,
+    pub variadic: bool,
+}
+
+/// A parameter or result.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+pub struct Param {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: TypeRef,
+}
+
+/// An exported named type of the package.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+pub struct TypeDecl {
+    pub name: String,
+    pub doc: String,
+    pub pos: String,
+    /// `struct`, `basic` or `other`.
+    pub kind: String,
+    pub underlying: TypeRef,
+    pub fields: Vec<Field>,
+    pub methods: Vec<Method>,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+pub struct Field {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: TypeRef,
+    pub doc: String,
+    pub embedded: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+pub struct Method {
+    pub name: String,
+    pub doc: String,
+    pub pos: String,
+    pub pointer_receiver: bool,
+    pub params: Vec<Param>,
+    pub results: Vec<Param>,
+    pub variadic: bool,
+}
+
+/// A reference to a type in a signature.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum TypeRef {
+    Basic {
+        name: String,
+    },
+    Error,
+    Slice {
+        elem: Box<TypeRef>,
+    },
+    Array {
+        len: u64,
+        elem: Box<TypeRef>,
+    },
+    Map {
+        key: Box<TypeRef>,
+        elem: Box<TypeRef>,
+    },
+    Pointer {
+        elem: Box<TypeRef>,
+    },
+    Named {
+        package: String,
+        name: String,
+    },
+    Unsupported {
+        text: String,
+    },
+}
+
+impl std::fmt::Display for TypeRef {
+    /// Go syntax, for messages.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TypeRef::Basic { name } => f.write_str(name),
+            TypeRef::Error => f.write_str("error"),
+            TypeRef::Slice { elem } => write!(f, "[]{elem}"),
+            TypeRef::Array { len, elem } => write!(f, "[{len}]{elem}"),
+            TypeRef::Map { key, elem } => write!(f, "map[{key}]{elem}"),
+            TypeRef::Pointer { elem } => write!(f, "*{elem}"),
+            TypeRef::Named { package, name } if package.is_empty() => f.write_str(name),
+            TypeRef::Named { package, name } => write!(f, "{package}.{name}"),
+            TypeRef::Unsupported { text } => f.write_str(text),
+        }
+    }
+}

@@ -1,0 +1,250 @@
+//! Building a `lib` wheel: an ordinary Go package as one CPython extension module.
+//!
+//! `apidump` reads the package's exported API; gowright writes a Go `main` package with cgo
+//! exports and the CPython glue into the build directory `target/_gowright/<module>/` (inside the
+//! user's Go module, so it builds with their go.mod, while the leading `_` keeps it out of
+//! `./...`), builds it with `-buildmode=c-shared` into `<package>/_<name>.abi3.so`, and writes the
+//! Python package around it.
+
+use std::path::Path;
+
+use anyhow::Context as _;
+
+use crate::archive::AtomicFile;
+use crate::archive::wheel::{WheelBuilder, WheelFilename, wheel_file};
+use crate::audit;
+use crate::bind::{api, apidump, gen_c, gen_go, gen_py};
+use crate::build_wheel::{BuildPlan, BuiltWheel};
+use crate::config::ProjectConfig;
+use crate::dist_info::dist_info_files;
+use crate::error::UserError;
+use crate::go::{BuildRequest, GoPackage, GoToolchain};
+use crate::printer::Printer;
+use crate::python::find_python;
+use crate::target::{Os, Target};
+
+/// The oldest CPython whose limited API has all the glue uses (buffers, `PyType_GetName`).
+pub const MIN_ABI3: (u32, u32) = (3, 11);
+
+/// The lowest Python version `requires-python` admits, if it names one.
+fn requires_python_floor(cfg: &ProjectConfig) -> Option<(u32, u32)> {
+    use pep440_rs::Operator;
+    let specs = cfg.metadata.requires_python.as_ref()?;
+    specs
+        .iter()
+        .filter(|s| {
+            matches!(
+                s.operator(),
+                Operator::GreaterThanEqual
+                    | Operator::GreaterThan
+                    | Operator::TildeEqual
+                    | Operator::Equal
+                    | Operator::EqualStar
+            )
+        })
+        .filter_map(|s| {
+            let release = s.version().release();
+            Some((
+                *release.first()? as u32,
+                *release.get(1).unwrap_or(&0) as u32,
+            ))
+        })
+        .max()
+}
+
+/// Builds the wheel of a Go library for `target`.
+pub fn build_lib(
+    cfg: &ProjectConfig,
+    go: &GoToolchain,
+    plan: &BuildPlan,
+    target: Target,
+    package: &GoPackage,
+    printer: Printer,
+) -> anyhow::Result<(BuiltWheel, AtomicFile)> {
+    if package.name == "main" {
+        return Err(UserError::new(format!(
+            "`tool.gowright.go-package` = \"{}\" is a `main` package, which bindings = \"lib\" cannot bind",
+            cfg.tool.go_package
+        ))
+        .hint("use bindings = \"bin\" to ship the command, or point `go-package` at a library package")
+        .into());
+    }
+    if target != go.host {
+        return Err(UserError::new(format!(
+            "extension modules are built for this machine ({}) only; {target} cannot be built yet",
+            go.host
+        ))
+        .hint("build each platform's wheel on that platform for now; cross-compiling cgo comes in a later version")
+        .into());
+    }
+    let module_dir = package.module.as_ref().and_then(|m| m.dir.clone());
+    if !module_dir
+        .as_deref()
+        .is_some_and(|m| cfg.root.starts_with(m))
+    {
+        return Err(UserError::new(
+            "bindings = \"lib\" needs pyproject.toml inside the Go module (go.mod in the project directory or above it)",
+        )
+        .hint("move pyproject.toml to the directory of go.mod")
+        .into());
+    }
+
+    let python = find_python()?;
+    let floor = requires_python_floor(cfg).unwrap_or(MIN_ABI3).max(MIN_ABI3);
+    if requires_python_floor(cfg).is_none_or(|f| f < MIN_ABI3) {
+        printer.warn(format!(
+            "the extension module needs CPython {}.{} or newer (abi3); `project.requires-python` admits older versions, which will not find a wheel",
+            MIN_ABI3.0, MIN_ABI3.1
+        ));
+    }
+
+    let dump = apidump::dump(
+        go,
+        &plan.build_dir.join("tools"),
+        &package.dir,
+        &plan.tags,
+        target,
+    )?;
+    let binding = api::plan(&dump);
+    for skipped in &binding.skipped {
+        printer.warn(format!("not bound: {skipped}"));
+    }
+    if binding.functions.is_empty() {
+        return Err(UserError::new(format!(
+            "the Go package {} exports no function gowright can bind",
+            package.import_path
+        ))
+        .hint("export functions whose parameters and results are bool, integers, floats, string, []byte or error")
+        .into());
+    }
+    let binding = api::Binding {
+        import_path: package.import_path.clone(),
+        ..binding
+    };
+
+    // The generated package.
+    let module = &plan.module_name;
+    let ext_name = format!("_{}", module.rsplit('.').next().unwrap_or(module));
+    let gen_dir = cfg.build_dir().join("_gowright").join(module);
+    fs_err::create_dir_all(&gen_dir)?;
+    write_if_changed(&gen_dir.join("main.go"), &gen_go::render(&binding))?;
+    write_if_changed(
+        &gen_dir.join("glue.c"),
+        &gen_c::render(&binding, module, &ext_name),
+    )?;
+
+    let output = plan.target_dir(target).join(format!("{ext_name}.abi3.so"));
+    let relative_gen = format!(
+        "./{}",
+        crate::metadata::slash_path(gen_dir.strip_prefix(&cfg.root)?)
+    );
+    let mut cflags = format!(
+        "-I{} -DPy_LIMITED_API=0x{:02X}{:02X}0000 -O2",
+        python.include.display(),
+        floor.0,
+        floor.1
+    );
+    if let Ok(user) = std::env::var("CGO_CFLAGS") {
+        cflags = format!("{user} {cflags}");
+    }
+    let mut extra_env = vec![("CGO_CFLAGS".to_string(), cflags)];
+    if target.os == Os::Darwin {
+        extra_env.push(("CGO_LDFLAGS".into(), "-undefined dynamic_lookup".into()));
+    }
+    printer.detail(format!(
+        "{target}: go build -buildmode=c-shared ({} functions)",
+        binding.functions.len()
+    ));
+    go.build(&BuildRequest {
+        root: &cfg.root,
+        package: &relative_gen,
+        target,
+        cgo: true,
+        tags: &plan.tags,
+        ldflags: &plan.ldflags,
+        output: &output,
+        buildmode: Some("c-shared"),
+        extra_env,
+    })
+    .map_err(|e| {
+        UserError::new(format!("the Go build of the extension module for {target} failed:\n{e}"))
+            .hint("if the error is in your package, fix it; if it is in target/_gowright, please report it")
+    })?;
+
+    let info = audit::inspect(&output, target)?;
+    printer.detail(format!("{target}: {}", info.description));
+    let filename = WheelFilename {
+        name: cfg.metadata.name.escaped(),
+        version: cfg.metadata.version.to_string(),
+        python_tag: format!("cp{}{}", floor.0, floor.1),
+        abi_tag: "abi3".into(),
+        platform_tags: info.platform_tags.clone(),
+    };
+    let mut wheel = WheelBuilder::new();
+    let package_dir = module.replace('.', "/");
+    if let Some(source) = &cfg.tool.python_source {
+        crate::pypackage::add_python_source(&mut wheel, &cfg.root.join(source))?;
+        if !wheel.contains(&format!("{package_dir}/__init__.py")) {
+            return Err(UserError::new(format!(
+                "`tool.gowright.python-source` = \"{}\" holds no package `{module}`",
+                source.display()
+            ))
+            .hint("put the package there, or set `tool.gowright.module-name` to its import name")
+            .into());
+        }
+    } else {
+        wheel.add(
+            format!("{package_dir}/__init__.py"),
+            gen_py::render_init(&binding, &ext_name).into_bytes(),
+            false,
+        )?;
+    }
+    wheel.add(
+        format!("{package_dir}/{ext_name}.abi3.so"),
+        fs_err::read(&output)?,
+        true,
+    )?;
+    wheel.add(
+        format!("{package_dir}/{ext_name}.pyi"),
+        gen_py::render_stub(&binding).into_bytes(),
+        false,
+    )?;
+    if !wheel.contains(&format!("{package_dir}/py.typed")) {
+        wheel.add(format!("{package_dir}/py.typed"), Vec::new(), false)?;
+    }
+    let dist_info = cfg.metadata.dist_info_dir();
+    for (name, data) in dist_info_files(cfg)? {
+        wheel.add(format!("{dist_info}/{name}"), data, false)?;
+    }
+    wheel.add(
+        format!("{dist_info}/WHEEL"),
+        wheel_file(&filename).into_bytes(),
+        false,
+    )?;
+    let file = wheel
+        .write_cached(
+            &dist_info,
+            &plan.out_dir,
+            &filename,
+            plan.epoch,
+            &plan.target_dir(target).join("wheel-cache"),
+        )
+        .with_context(|| format!("cannot write the wheel for {target}"))?;
+    Ok((
+        BuiltWheel {
+            path: plan.out_dir.join(filename.to_string()),
+            target: target.to_string(),
+            platform_tags: info.platform_tags,
+        },
+        file,
+    ))
+}
+
+/// Writes `text` to `path` unless it already holds exactly that (keeps timestamps stable).
+fn write_if_changed(path: &Path, text: &str) -> anyhow::Result<()> {
+    if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
+        return Ok(());
+    }
+    fs_err::write(path, text)?;
+    Ok(())
+}

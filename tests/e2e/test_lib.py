@@ -1,0 +1,199 @@
+"""`bindings = "lib"`: an ordinary Go package as a CPython extension module (abi3)."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from checks import check_wheel
+from conftest import gowright, make_venv, run, tool
+
+
+@pytest.fixture(scope="module")
+def scalars(gowright_bin, tmp_path_factory):
+    """The scalars fixture built and installed into a fresh venv; returns (wheel, python, stderr)."""
+    import shutil
+
+    from conftest import FIXTURES
+
+    root = tmp_path_factory.mktemp("scalars")
+    proj = root / "scalars-lib"
+    shutil.copytree(FIXTURES / "scalars-lib", proj)
+    proc = gowright(gowright_bin, "build", cwd=proj)
+    wheel = Path(proc.stdout.strip())
+    python = make_venv(root / "venv", with_uv=True)
+    run([tool("uv"), "pip", "install", "--quiet", "--python", python, wheel])
+    return wheel, python, proc.stderr
+
+
+def py(python, code: str) -> str:
+    return run([python, "-c", code]).stdout
+
+
+def test_wheel_is_abi3_and_valid(scalars):
+    wheel, _, _ = scalars
+    assert wheel.name.startswith("scalars-0.3.0-cp311-abi3-manylinux_2_")
+    check_wheel(wheel)
+    run([tool("abi3audit"), "--strict", "--report", wheel])
+    with zipfile.ZipFile(wheel) as zf:
+        names = zf.namelist()
+    for name in ["scalars/__init__.py", "scalars/_scalars.abi3.so", "scalars/_scalars.pyi", "scalars/py.typed"]:
+        assert name in names
+
+
+def test_unsupported_declarations_are_reported(scalars):
+    _, _, stderr = scalars
+    assert "scalars.go" in stderr and "func Sum" in stderr and "variadic" in stderr
+    assert "func Stream" in stderr and "chan int" in stderr
+
+
+def test_scalars(scalars):
+    _, python, _ = scalars
+    code = """
+import scalars as s
+assert s.add(2, 3) == 5
+assert s.add(a=2, b=-3) == -1
+assert s.negate(True) is False
+assert s.widths(-128, -32768, -2**31, -2**63, 255, 65535, 2**32-1, 2**64-1) == (-128, -32768, -2**31, -2**63, 255, 65535, 2**32-1, 2**64-1)
+assert s.half(3.0, 5.0) == (1.5, 2.5)
+assert s.to_fahrenheit(100.0) == 212.0
+assert s.get_version() == "0.3.0"
+print("ok")
+"""
+    assert py(python, code) == "ok\n"
+
+
+def test_out_of_range_integers_raise_overflow_error(scalars):
+    _, python, _ = scalars
+    code = """
+import scalars as s
+for args in [(128, 0, 0, 0, 0, 0, 0, 0), (0, 0, 0, 0, 256, 0, 0, 0), (0, 0, 0, 0, -1, 0, 0, 0),
+             (0, 0, 0, 2**63, 0, 0, 0, 0), (0, 0, 0, 0, 0, 0, 0, 2**64)]:
+    try:
+        s.widths(*args)
+    except OverflowError:
+        pass
+    else:
+        raise AssertionError(args)
+try:
+    s.repeat("x", -1)
+except OverflowError:
+    pass
+else:
+    raise AssertionError("negative uint16")
+print("ok")
+"""
+    assert py(python, code) == "ok\n"
+
+
+def test_strings_and_bytes(scalars):
+    _, python, _ = scalars
+    code = """
+import scalars as s
+assert s.greet("Gopher") == "Hello, Gopher!"
+assert s.greet("世界 🌍") == "Hello, 世界 🌍!"
+assert s.rune_count("héllo") == (5, True)
+assert s.reverse(b"abc") == b"cba"
+assert s.reverse(bytearray(b"xy")) == b"yx"
+assert s.reverse(memoryview(b"123")) == b"321"
+assert s.reverse(b"") == b""
+big = bytes(range(256)) * 4096
+assert s.reverse(big) == big[::-1]
+assert s.repeat("ab", 3) == "ababab"
+assert s.bad_utf8() == "ok\\udcff\\udcfe"
+print("ok")
+"""
+    assert py(python, code) == "ok\n"
+
+
+def test_errors_and_panics(scalars):
+    _, python, _ = scalars
+    code = """
+import scalars as s
+assert s.divide(1.0, 4.0) == 0.25
+try:
+    s.divide(1.0, 0.0)
+except s.GoError as e:
+    assert str(e) == "division by zero"
+else:
+    raise AssertionError("no GoError")
+assert s.check("x") is None
+try:
+    s.check("")
+except s.GoError as e:
+    assert str(e) == "empty input: nothing to check"
+try:
+    s.explode("boom")
+except s.GoPanic as e:
+    assert str(e) == "boom"
+try:
+    s.nil_map()
+except s.GoPanic as e:
+    assert "nil map" in str(e)
+assert issubclass(s.GoPanic, RuntimeError)
+assert s.add(1, 1) == 2  # the process keeps running
+print("ok")
+"""
+    assert py(python, code) == "ok\n"
+
+
+def test_argument_errors(scalars):
+    _, python, _ = scalars
+    code = """
+import scalars as s
+import inspect
+for call, text in [
+    (lambda: s.add(1), "missing required argument 'b'"),
+    (lambda: s.add(1, 2, 3), "takes 2 arguments but 3 were given"),
+    (lambda: s.add(1, c=2), "unexpected keyword argument 'c'"),
+    (lambda: s.add(1, a=2), "multiple values for argument 'a'"),
+    (lambda: s.greet(b"x"), "argument 'name' must be str, not bytes"),
+    (lambda: s.reverse("x"), "argument 'data' must be a bytes-like object, not str"),
+    (lambda: s.add(1.5, 2), "integer"),
+]:
+    try:
+        call()
+    except TypeError as e:
+        assert text in str(e), (text, str(e))
+    else:
+        raise AssertionError(text)
+assert str(inspect.signature(s.add)) == "(a, b)"
+assert s.add.__doc__.strip() == "Add returns a + b."
+print("ok")
+"""
+    assert py(python, code) == "ok\n"
+
+
+def test_threads_run_go_in_parallel_and_correctly(scalars):
+    _, python, _ = scalars
+    code = """
+import scalars as s
+from concurrent.futures import ThreadPoolExecutor
+def work(i):
+    for j in range(2000):
+        assert s.add(i, j) == i + j
+        assert s.greet(str(i)) == f"Hello, {i}!"
+    return i
+with ThreadPoolExecutor(8) as pool:
+    assert sorted(pool.map(work, range(8))) == list(range(8))
+print("ok")
+"""
+    assert py(python, code) == "ok\n"
+
+
+def test_stubs_type_check(scalars, tmp_path):
+    _, python, _ = scalars
+    script = tmp_path / "use.py"
+    script.write_text(
+        "import scalars\n"
+        "x: int = scalars.add(1, 2)\n"
+        "t: tuple[int, bool] = scalars.rune_count('x')\n"
+        "b: bytes = scalars.reverse(b'x')\n"
+    )
+    run([tool("mypy"), "--strict", "--python-executable", python, script])
+    bad = tmp_path / "bad.py"
+    bad.write_text("import scalars\ny: str = scalars.add(1, 2)\n")
+    proc = run([tool("mypy"), "--python-executable", python, bad], check=False)
+    assert proc.returncode == 1 and "Incompatible types" in proc.stdout
