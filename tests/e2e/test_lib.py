@@ -197,3 +197,17 @@ def test_stubs_type_check(scalars, tmp_path):
     bad.write_text("import scalars\ny: str = scalars.add(1, 2)\n")
     proc = run([tool("mypy"), "--python-executable", python, bad], check=False)
     assert proc.returncode == 1 and "Incompatible types" in proc.stdout
+
+
+def test_pip_install_dot_and_sdist_of_a_lib_project(gowright_bin, project, wheelhouse, tmp_path):
+    from conftest import offline_pip_env
+
+    proj = project("scalars-lib")
+    env = offline_pip_env(wheelhouse)
+    python = make_venv(tmp_path / "venv")
+    run([python, "-m", "pip", "install", "--quiet", proj], env=env)
+    assert py(python, "import scalars; print(scalars.greet('pip'))") == "Hello, pip!\n"
+    sdist = Path(gowright(gowright_bin, "sdist", cwd=proj).stdout.strip())
+    python2 = make_venv(tmp_path / "venv2")
+    run([python2, "-m", "pip", "install", "--quiet", sdist], env=env)
+    assert py(python2, "import scalars; print(scalars.add(20, 22))") == "42\n"
