@@ -20,6 +20,7 @@ use crate::dist_info::dist_info_files;
 use crate::error::UserError;
 use crate::go::{BuildRequest, GoPackage, GoToolchain};
 use crate::printer::Printer;
+use crate::pypackage::{GeneratedFile, Layout, add_package};
 use crate::python::find_python;
 use crate::target::{Os, Target};
 
@@ -181,37 +182,19 @@ pub fn build_lib(
         platform_tags: info.platform_tags.clone(),
     };
     let mut wheel = WheelBuilder::new();
-    let package_dir = module.replace('.', "/");
-    if let Some(source) = &cfg.tool.python_source {
-        crate::pypackage::add_python_source(&mut wheel, &cfg.root.join(source))?;
-        if !wheel.contains(&format!("{package_dir}/__init__.py")) {
-            return Err(UserError::new(format!(
-                "`tool.gowright.python-source` = \"{}\" holds no package `{module}`",
-                source.display()
-            ))
-            .hint("put the package there, or set `tool.gowright.module-name` to its import name")
-            .into());
-        }
-    } else {
-        wheel.add(
-            format!("{package_dir}/__init__.py"),
-            gen_py::render_init(&binding, &ext_name).into_bytes(),
-            false,
-        )?;
-    }
-    wheel.add(
-        format!("{package_dir}/{ext_name}.abi3.so"),
-        fs_err::read(&output)?,
-        true,
+    let generated = vec![
+        GeneratedFile::new(format!("{ext_name}.abi3.so"), fs_err::read(&output)?).executable(),
+        GeneratedFile::new(format!("{ext_name}.pyi"), gen_py::render_stub(&binding)),
+        GeneratedFile::new("py.typed", Vec::new()).only_if_missing(),
+    ];
+    add_package(
+        &mut wheel,
+        &Layout::of(cfg, plan.editable),
+        module,
+        gen_py::render_init(&binding, &ext_name),
+        generated,
+        &cfg.metadata.dist_info_stem(),
     )?;
-    wheel.add(
-        format!("{package_dir}/{ext_name}.pyi"),
-        gen_py::render_stub(&binding).into_bytes(),
-        false,
-    )?;
-    if !wheel.contains(&format!("{package_dir}/py.typed")) {
-        wheel.add(format!("{package_dir}/py.typed"), Vec::new(), false)?;
-    }
     let dist_info = cfg.metadata.dist_info_dir();
     for (name, data) in dist_info_files(cfg)? {
         wheel.add(format!("{dist_info}/{name}"), data, false)?;

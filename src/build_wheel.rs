@@ -17,7 +17,7 @@ use crate::dist_info::dist_info_files;
 use crate::error::UserError;
 use crate::go::{BuildRequest, GoPackage, GoToolchain, quote_ldflag};
 use crate::printer::Printer;
-use crate::pypackage::add_bin_package;
+use crate::pypackage::{Layout, add_bin_package};
 use crate::target::{Target, UnknownTarget};
 
 /// Which targets to build.
@@ -45,6 +45,8 @@ pub struct BuildPlan {
     pub build_dir: PathBuf,
     pub out_dir: PathBuf,
     pub epoch: u64,
+    /// Build an editable wheel (PEP 660): a mixed project's Python sources are used in place.
+    pub editable: bool,
 }
 
 /// One wheel that was written.
@@ -102,6 +104,7 @@ impl BuildPlan {
             build_dir: cfg.build_dir().join("gowright"),
             out_dir: out_dir.to_path_buf(),
             epoch: source_date_epoch(),
+            editable: false,
         })
     }
 
@@ -146,8 +149,19 @@ pub fn build_wheels(
     out_dir: &Path,
     printer: Printer,
 ) -> anyhow::Result<Vec<BuiltWheel>> {
+    build_wheels_with(cfg, selection, out_dir, false, printer)
+}
+
+/// Builds wheels, editable ones (PEP 660) when `editable` is set.
+pub fn build_wheels_with(
+    cfg: &ProjectConfig,
+    selection: &TargetSelection,
+    out_dir: &Path,
+    editable: bool,
+    printer: Printer,
+) -> anyhow::Result<Vec<BuiltWheel>> {
     let out_dir_existed = out_dir.exists();
-    let result = build_wheels_inner(cfg, selection, out_dir, printer);
+    let result = build_wheels_inner(cfg, selection, out_dir, editable, printer);
     if result.is_err() && !out_dir_existed {
         // Leave no empty output directory behind either (this fails harmlessly if not empty).
         let _ = std::fs::remove_dir(out_dir);
@@ -159,11 +173,13 @@ fn build_wheels_inner(
     cfg: &ProjectConfig,
     selection: &TargetSelection,
     out_dir: &Path,
+    editable: bool,
     printer: Printer,
 ) -> anyhow::Result<Vec<BuiltWheel>> {
     let go = GoToolchain::locate()?;
     printer.detail(format!("using {} ({})", go.go.display(), go.version));
-    let plan = BuildPlan::new(cfg, selection, go.host, out_dir)?;
+    let mut plan = BuildPlan::new(cfg, selection, go.host, out_dir)?;
+    plan.editable = editable;
     ensure_build_dir(&cfg.build_dir())?;
 
     printer.status(
@@ -402,14 +418,14 @@ fn assemble_wheel(
         binary,
         true,
     )?;
-    let python_source = cfg.tool.python_source.as_ref().map(|p| cfg.root.join(p));
     add_bin_package(
         &mut wheel,
+        &Layout::of(cfg, plan.editable),
         &plan.module_name,
-        python_source.as_deref(),
         meta.name.as_str(),
         &plan.binary_name,
         meta.summary.as_deref(),
+        &meta.dist_info_stem(),
     )?;
     let dist_info = meta.dist_info_dir();
     for (name, data) in dist_info_files(cfg)? {

@@ -11,6 +11,7 @@ pub mod build_lib;
 pub mod build_sdist;
 pub mod build_wheel;
 pub mod config;
+pub mod develop;
 pub mod dist_info;
 pub mod error;
 pub mod go;

@@ -35,6 +35,8 @@ enum Command {
     Build(BuildArgs),
     /// Build a source distribution (.tar.gz).
     Sdist(SdistArgs),
+    /// Build and install the project into a virtual environment, editable (Python sources in place).
+    Develop(DevelopArgs),
     /// Hooks of the PEP 517 build backend (called by the `gowright` Python module).
     #[command(hide = true, subcommand)]
     Pep517(Pep517Command),
@@ -85,6 +87,16 @@ struct SdistArgs {
     project: ProjectArgs,
 }
 
+#[derive(Args)]
+struct DevelopArgs {
+    /// The project directory (holding pyproject.toml); default: the current directory.
+    #[arg(value_name = "PATH")]
+    project: Option<PathBuf>,
+    /// The virtual environment; default: $VIRTUAL_ENV, else .venv in the project.
+    #[arg(long, value_name = "DIR")]
+    venv: Option<PathBuf>,
+}
+
 #[derive(Subcommand)]
 enum Pep517Command {
     /// Print the extra build requirements as a JSON list.
@@ -95,6 +107,8 @@ enum Pep517Command {
     BuildWheel { dir: PathBuf },
     /// Build the sdist into DIR and print its file name.
     BuildSdist { dir: PathBuf },
+    /// Build the editable wheel (PEP 660) into DIR and print its file name.
+    BuildEditable { dir: PathBuf },
 }
 
 fn main() -> ExitCode {
@@ -220,6 +234,12 @@ fn run(command: Command, printer: Printer) -> anyhow::Result<()> {
                 println!("{}", path.display());
             }
         }
+        Command::Develop(args) => {
+            let cfg = load(args.project.as_deref())?;
+            let venv = gowright::develop::find_venv(&cfg, args.venv.as_deref())?;
+            gowright::develop::develop(&cfg, &venv, printer)?;
+            println!("{}", venv.display());
+        }
         Command::Pep517(hook) => {
             let cwd = Path::new(".");
             match hook {
@@ -235,6 +255,13 @@ fn run(command: Command, printer: Printer) -> anyhow::Result<()> {
                 Pep517Command::BuildWheel { dir } => {
                     let dir = std::path::absolute(dir)?;
                     println!("{}", pep517::build_wheel(&load(Some(cwd))?, &dir, printer)?);
+                }
+                Pep517Command::BuildEditable { dir } => {
+                    let dir = std::path::absolute(dir)?;
+                    println!(
+                        "{}",
+                        pep517::build_editable(&load(Some(cwd))?, &dir, printer)?
+                    );
                 }
                 Pep517Command::BuildSdist { dir } => {
                     let dir = std::path::absolute(dir)?;

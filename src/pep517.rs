@@ -35,6 +35,14 @@ pub fn build_wheel(cfg: &ProjectConfig, dir: &Path, printer: Printer) -> anyhow:
     Ok(file_name(&wheel.path))
 }
 
+/// `build_editable` (PEP 660): builds the editable wheel for this machine and returns its name.
+pub fn build_editable(cfg: &ProjectConfig, dir: &Path, printer: Printer) -> anyhow::Result<String> {
+    let built =
+        crate::build_wheel::build_wheels_with(cfg, &TargetSelection::Host, dir, true, printer)?;
+    let wheel = built.into_iter().next().expect("one wheel for the host");
+    Ok(file_name(&wheel.path))
+}
+
 /// `build_sdist`: builds the sdist and returns its file name.
 pub fn build_sdist_hook(
     cfg: &ProjectConfig,

@@ -24,49 +24,167 @@ pub fn init_module(summary: Option<&str>, binary_name: &str) -> String {
 /// `__main__.py`: `python -m <module>` runs the command.
 pub const MAIN_MODULE: &str = "\"\"\"Run the packaged Go command: `python -m` passes its arguments on.\"\"\"\n\nfrom ._binary import main\n\nmain()\n";
 
-/// Adds the Python package of a `bin` wheel: the project's own Python sources when
-/// `python-source` is set, else a generated `__init__.py`; plus `_binary.py`, `__main__.py`
-/// (unless the project has one) and `py.typed`.
+/// Where the Python package of a wheel comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Layout {
+    /// gowright generates the whole package (no `python-source`).
+    Generated,
+    /// The project's Python sources (`python-source`, absolute) are copied into the wheel.
+    Mixed(std::path::PathBuf),
+    /// An editable install of a mixed project: the wheel holds a `.pth` file putting the sources
+    /// on `sys.path`, and the generated files are written into the source package in place.
+    EditableMixed(std::path::PathBuf),
+}
+
+impl Layout {
+    /// The layout of a project, for a regular or an editable wheel.
+    pub fn of(cfg: &crate::config::ProjectConfig, editable: bool) -> Self {
+        match (&cfg.tool.python_source, editable) {
+            (None, _) => Layout::Generated,
+            (Some(dir), false) => Layout::Mixed(cfg.root.join(dir)),
+            (Some(dir), true) => Layout::EditableMixed(cfg.root.join(dir)),
+        }
+    }
+}
+
+/// A file gowright generates into the Python package.
+#[derive(Debug, Clone)]
+pub struct GeneratedFile {
+    /// The name inside the package directory (`_binary.py`, `_hello.abi3.so`).
+    pub name: String,
+    pub data: Vec<u8>,
+    pub executable: bool,
+    /// Left out when the project's package has a file of that name (`__main__.py`, `py.typed`).
+    pub only_if_missing: bool,
+}
+
+impl GeneratedFile {
+    pub fn new(name: impl Into<String>, data: impl Into<Vec<u8>>) -> Self {
+        Self {
+            name: name.into(),
+            data: data.into(),
+            executable: false,
+            only_if_missing: false,
+        }
+    }
+
+    pub fn executable(mut self) -> Self {
+        self.executable = true;
+        self
+    }
+
+    pub fn only_if_missing(mut self) -> Self {
+        self.only_if_missing = true;
+        self
+    }
+}
+
+/// Adds the Python package `module` to the wheel: `init` as `__init__.py` when gowright
+/// generates the package, else the project's sources; plus the `generated` files, into the wheel
+/// or (editable) into the source package in place. `dist_stem` names the `.pth` file.
+pub fn add_package(
+    wheel: &mut WheelBuilder,
+    layout: &Layout,
+    module: &str,
+    init: String,
+    generated: Vec<GeneratedFile>,
+    dist_stem: &str,
+) -> anyhow::Result<()> {
+    let package_dir = module.replace('.', "/");
+    let missing_package = |source: &Path| {
+        UserError::new(format!(
+            "`tool.gowright.python-source` = \"{}\" holds no package `{module}` (no `{package_dir}/__init__.py`)",
+            source.display()
+        ))
+        .hint("put the package there, or set `tool.gowright.module-name` to its import name")
+    };
+    match layout {
+        Layout::Generated => {
+            wheel.add(
+                format!("{package_dir}/__init__.py"),
+                init.into_bytes(),
+                false,
+            )?;
+            for file in generated {
+                wheel.add(
+                    format!("{package_dir}/{}", file.name),
+                    file.data,
+                    file.executable,
+                )?;
+            }
+        }
+        Layout::Mixed(source) => {
+            add_python_source(wheel, source)?;
+            if !wheel.contains(&format!("{package_dir}/__init__.py")) {
+                return Err(missing_package(source).into());
+            }
+            for file in generated {
+                let path = format!("{package_dir}/{}", file.name);
+                if file.only_if_missing && wheel.contains(&path) {
+                    continue;
+                }
+                wheel.add(path, file.data, file.executable)?;
+            }
+        }
+        Layout::EditableMixed(source) => {
+            let dir = source.join(&package_dir);
+            if !dir.join("__init__.py").is_file() {
+                return Err(missing_package(source).into());
+            }
+            for file in generated {
+                let path = dir.join(&file.name);
+                if file.only_if_missing && path.exists() {
+                    continue;
+                }
+                if std::fs::read(&path).is_ok_and(|old| old == file.data) {
+                    continue;
+                }
+                // Replace rather than overwrite: a loaded extension module must not change under
+                // a running process.
+                let partial = dir.join(format!(".{}.gowright-partial", file.name));
+                fs_err::write(&partial, &file.data)?;
+                #[cfg(unix)]
+                if file.executable {
+                    use std::os::unix::fs::PermissionsExt as _;
+                    fs_err::set_permissions(&partial, std::fs::Permissions::from_mode(0o755))?;
+                }
+                fs_err::rename(&partial, &path)?;
+            }
+            let source = std::path::absolute(source)?;
+            wheel.add(
+                format!("{dist_stem}.pth"),
+                format!("{}\n", source.display()).into_bytes(),
+                false,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Adds the Python package of a `bin` wheel: a generated `__init__.py` (or the project's own
+/// package), plus `_binary.py`, `__main__.py` and `py.typed` (unless the project has them).
 pub fn add_bin_package(
     wheel: &mut WheelBuilder,
+    layout: &Layout,
     module: &str,
-    python_source: Option<&Path>,
     dist_name: &str,
     binary_name: &str,
     summary: Option<&str>,
+    dist_stem: &str,
 ) -> anyhow::Result<()> {
-    let package_dir = module.replace('.', "/");
-    if let Some(source) = python_source {
-        add_python_source(wheel, source)?;
-        if !wheel.contains(&format!("{package_dir}/__init__.py")) {
-            return Err(UserError::new(format!(
-                "`tool.gowright.python-source` = \"{}\" holds no package `{module}` (no `{package_dir}/__init__.py`)",
-                source.display()
-            ))
-            .hint("put the package there, or set `tool.gowright.module-name` to its import name")
-            .into());
-        }
-    } else {
-        wheel.add(
-            format!("{package_dir}/__init__.py"),
-            init_module(summary, binary_name).into_bytes(),
-            false,
-        )?;
-    }
-    wheel.add(
-        format!("{package_dir}/_binary.py"),
-        binary_module(dist_name, binary_name).into_bytes(),
-        false,
-    )?;
-    let main = format!("{package_dir}/__main__.py");
-    if !wheel.contains(&main) {
-        wheel.add(main, MAIN_MODULE.as_bytes().to_vec(), false)?;
-    }
-    let typed = format!("{package_dir}/py.typed");
-    if !wheel.contains(&typed) {
-        wheel.add(typed, Vec::new(), false)?;
-    }
-    Ok(())
+    let generated = vec![
+        GeneratedFile::new("_binary.py", binary_module(dist_name, binary_name)),
+        GeneratedFile::new("__main__.py", MAIN_MODULE).only_if_missing(),
+        GeneratedFile::new("py.typed", Vec::new()).only_if_missing(),
+    ];
+    add_package(
+        wheel,
+        layout,
+        module,
+        init_module(summary, binary_name),
+        generated,
+        dist_stem,
+    )
 }
 
 /// Copies the Python files under `source` into the wheel root, keeping their layout.
@@ -199,13 +317,9 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("other")).unwrap();
         std::fs::write(dir.path().join("other/__init__.py"), "").unwrap();
         let mut wheel = WheelBuilder::new();
+        let layout = Layout::Mixed(dir.path().to_path_buf());
         let err = add_bin_package(
-            &mut wheel,
-            "hello",
-            Some(dir.path()),
-            "hello",
-            "hello",
-            None,
+            &mut wheel, &layout, "hello", "hello", "hello", None, "hello-1",
         )
         .unwrap_err();
         assert!(

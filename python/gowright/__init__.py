@@ -18,11 +18,14 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 __all__ = [
+    "build_editable",
     "build_sdist",
     "build_wheel",
     "find_gowright_bin",
+    "get_requires_for_build_editable",
     "get_requires_for_build_sdist",
     "get_requires_for_build_wheel",
+    "prepare_metadata_for_build_editable",
     "prepare_metadata_for_build_wheel",
 ]
 
@@ -108,3 +111,25 @@ def build_wheel(
 def build_sdist(sdist_directory: str, config_settings: Optional[Dict[str, Any]] = None) -> str:
     """Build the sdist into ``sdist_directory`` and return its file name."""
     return _run("build-sdist", sdist_directory)
+
+
+def get_requires_for_build_editable(config_settings: Optional[Dict[str, Any]] = None) -> List[str]:
+    """The same as for a wheel (PEP 660)."""
+    return get_requires_for_build_wheel(config_settings)
+
+
+def prepare_metadata_for_build_editable(
+    metadata_directory: str, config_settings: Optional[Dict[str, Any]] = None
+) -> str:
+    """The same metadata as a regular wheel (PEP 660)."""
+    return prepare_metadata_for_build_wheel(metadata_directory, config_settings)
+
+
+def build_editable(
+    wheel_directory: str,
+    config_settings: Optional[Dict[str, Any]] = None,
+    metadata_directory: Optional[str] = None,
+) -> str:
+    """Build the editable wheel (PEP 660) for this machine and return its file name: a mixed
+    project's Python sources are used in place through a ``.pth`` file."""
+    return _run("build-editable", wheel_directory)

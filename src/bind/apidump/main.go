@@ -32,12 +32,15 @@
 //  3. The exported declarations of the package become the model below.
 //
 // Loading from source through `go list` was chosen over the ready-made
-// importers of go/importer: importer.Default() reads compiled export data,
-// which it can only find for the standard library, and which would tie apidump
-// to the exact compiler version that wrote it; importer.ForCompiler(fset,
-// "source", nil) resolves each import with go/build (one `go list` process per
-// non-standard import) and runs the real cgo tool, and so a C compiler, for
-// packages such as net and os/user when CGO_ENABLED=1.
+// importers of go/importer. importer.Default() reads compiled export data,
+// which it finds for the standard library only ("can't find import" for a
+// package of the user's module), and which ties the reader to the compiler
+// version that wrote it. importer.ForCompiler(fset, "source", nil) works for
+// both, but resolves each import with go/build (one `go list` process per
+// non-standard import), type-checks about three times slower than apidump
+// does, and runs the real cgo tool, so a C compiler for the target, for cgo
+// packages (among them net and os/user when CGO_ENABLED=1): it fails where no
+// such compiler is installed, as when cross-building a wheel.
 //
 // # Output
 //
@@ -250,7 +253,7 @@ func dump(dir, tags string) (*API, error) {
 
 	fset := token.NewFileSet()
 	if err := parseAll(fset, pkgs, target); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("the Go package %s has syntax errors:\n\t%v", target.ImportPath, err)
 	}
 	info := &types.Info{Defs: make(map[*ast.Ident]types.Object)}
 	if err := typeCheck(fset, pkgs, target, info); err != nil {
@@ -409,7 +412,7 @@ func typeCheck(fset *token.FileSet, pkgs []*listedPackage, target *listedPackage
 			continue
 		}
 		p := p
-		var errs []string
+		var errs []string // of the target package
 		conf := types.Config{
 			Importer: importerFunc(func(path string) (*types.Package, error) {
 				if path == "unsafe" {
@@ -427,8 +430,11 @@ func typeCheck(fset *token.FileSet, pkgs []*listedPackage, target *listedPackage
 			IgnoreFuncBodies: true,
 			FakeImportC:      true,
 			Error: func(err error) {
+				if p != target {
+					return // the compiler will report them
+				}
 				if te, ok := err.(types.Error); ok && te.Soft {
-					return // unused imports and the like: not our business
+					return // unused variables and the like: not our business
 				}
 				errs = append(errs, err.Error())
 			},
@@ -441,9 +447,9 @@ func typeCheck(fset *token.FileSet, pkgs []*listedPackage, target *listedPackage
 		// a package.
 		p.types, _ = conf.Check(p.ImportPath, fset, p.files, pkgInfo)
 		if p == target && len(errs) > 0 {
-			const max = 10
-			if len(errs) > max {
-				errs = append(errs[:max], fmt.Sprintf("(and %d more errors)", len(errs)-max))
+			const limit = 10
+			if len(errs) > limit {
+				errs = append(errs[:limit], fmt.Sprintf("(and %d more errors)", len(errs)-limit))
 			}
 			return fmt.Errorf("the Go package %s does not type-check:\n\t%s",
 				p.ImportPath, strings.Join(errs, "\n\t"))

@@ -1,0 +1,6 @@
+//go:build apidump_extra
+
+package hello
+
+// Extra only exists with -tags apidump_extra.
+func Extra() string { return "extra" }

@@ -1,0 +1,4 @@
+package hello
+
+// WindowsOnly only exists when GOOS=windows.
+func WindowsOnly() {}

@@ -1,0 +1,62 @@
+"""`gowright develop` and PEP 660 editable installs (`pip install -e .`)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from conftest import gowright, make_venv, offline_pip_env, run
+
+
+def test_develop_mixed_lib_uses_python_sources_in_place(gowright_bin, project, tmp_path):
+    proj = project("mixed-lib")
+    python = make_venv(tmp_path / "venv")
+    venv = tmp_path / "venv"
+    proc = gowright(gowright_bin, "develop", "--venv", venv, cwd=proj)
+    assert Path(proc.stdout.strip()) == venv
+    assert "Installing" in proc.stderr
+    assert run([python, "-c", "import mixedlib; print(mixedlib.double(21))"]).stdout == "42.0\n"
+    # The compiled module sits in the source package; the package is imported from the sources.
+    assert (proj / "python" / "mixedlib" / "_mixedlib.abi3.so").is_file()
+    where = run([python, "-c", "import mixedlib; print(mixedlib.__file__)"]).stdout.strip()
+    assert Path(where) == proj / "python" / "mixedlib" / "__init__.py"
+
+    # A Python edit shows without rebuilding.
+    init = proj / "python" / "mixedlib" / "__init__.py"
+    init.write_text(init.read_text() + "\n\ndef triple(x: float) -> float:\n    return scale(x, 3.0)\n")
+    assert run([python, "-c", "import mixedlib; print(mixedlib.triple(2))"]).stdout == "6.0\n"
+
+    # Nothing changed: nothing is installed again.
+    again = gowright(gowright_bin, "develop", "--venv", venv, cwd=proj)
+    assert "Fresh" in again.stderr and "Installing" not in again.stderr
+
+    # A Go edit is picked up by the next develop: the extension module in the source package is
+    # replaced (the installed editable wheel itself need not change).
+    core = proj / "core.go"
+    core.write_text(core.read_text() + "\n// Offset adds d to x.\nfunc Offset(x, d float64) float64 { return x + d }\n")
+    init.write_text(init.read_text().replace("import GoError, GoPanic, scale", "import GoError, GoPanic, offset, scale"))
+    gowright(gowright_bin, "develop", "--venv", venv, cwd=proj)
+    assert run([python, "-c", "import mixedlib; print(mixedlib.offset(1, 2))"]).stdout == "3.0\n"
+
+
+def test_develop_uses_virtual_env_variable_and_refuses_without_one(gowright_bin, project, tmp_path):
+    proj = project("hello-bin")
+    make_venv(tmp_path / "venv")
+    env = dict(os.environ, VIRTUAL_ENV=str(tmp_path / "venv"))
+    gowright(gowright_bin, "develop", cwd=proj, env=env)
+    assert run([tmp_path / "venv" / "bin" / "hello-bin", "dev"]).stdout == "Hello, dev!\n"
+
+    env.pop("VIRTUAL_ENV")
+    proc = gowright(gowright_bin, "develop", cwd=proj, env=env, check=False)
+    assert proc.returncode == 1
+    assert "no virtual environment" in proc.stderr and "hint:" in proc.stderr
+
+
+def test_pip_editable_install(gowright_bin, project, wheelhouse, tmp_path):
+    proj = project("mixed-lib")
+    python = make_venv(tmp_path / "venv")
+    run([python, "-m", "pip", "install", "--quiet", "-e", proj], env=offline_pip_env(wheelhouse))
+    assert run([python, "-c", "import mixedlib; print(mixedlib.double(1.5))"]).stdout == "3.0\n"
+    init = proj / "python" / "mixedlib" / "__init__.py"
+    init.write_text(init.read_text() + "\nEDITED = True\n")
+    assert run([python, "-c", "import mixedlib; print(mixedlib.EDITED)"]).stdout == "True\n"
