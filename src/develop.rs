@@ -33,7 +33,7 @@ pub fn find_venv(cfg: &ProjectConfig, venv: Option<&Path>) -> Result<PathBuf, Us
         ))
         .hint("create one with `python -m venv DIR` or `uv venv DIR`"));
     }
-    Ok(std::path::absolute(candidate).map_err(|e| UserError::new(e.to_string()))?)
+    std::path::absolute(candidate).map_err(|e| UserError::new(e.to_string()))
 }
 
 /// The interpreter of a virtual environment.
