@@ -211,3 +211,44 @@ def test_pip_install_dot_and_sdist_of_a_lib_project(gowright_bin, project, wheel
     python2 = make_venv(tmp_path / "venv2")
     run([python2, "-m", "pip", "install", "--quiet", sdist], env=env)
     assert py(python2, "import scalars; print(scalars.add(20, 22))") == "42\n"
+
+
+def test_the_gil_is_released_while_go_runs(scalars):
+    """A Go call blocking in one thread must not stop another thread from calling Go: if the GIL
+    were held, `release()` could never run and `wait()` would never return."""
+    _, python, _ = scalars
+    code = """
+import threading, scalars
+done = []
+t = threading.Thread(target=lambda: done.append(scalars.wait()))
+t.start()
+scalars.release()
+t.join(timeout=30)
+assert done == [True], done
+print("ok")
+"""
+    assert py(python, code) == "ok\n"
+
+
+def test_memory_stays_flat_over_a_million_calls(scalars):
+    _, python, _ = scalars
+    code = """
+import resource, scalars
+def rss_kib():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize() // 1024
+payload = b"x" * 64
+for _ in range(100_000):
+    scalars.greet("warm"); scalars.reverse(payload)
+before = rss_kib()
+for i in range(1_000_000):
+    scalars.greet("memory"); scalars.reverse(payload)
+    try:
+        scalars.divide(1.0, 0.0)
+    except scalars.GoError:
+        pass
+after = rss_kib()
+print(before, after)
+assert after - before < 8 * 1024, (before, after)
+"""
+    run([python, "-c", code])
