@@ -252,3 +252,17 @@ print(before, after)
 assert after - before < 8 * 1024, (before, after)
 """
     run([python, "-c", code])
+
+
+def test_hello_lib_example(gowright_bin, project, tmp_path):
+    proj = project("hello-lib")
+    wheel = Path(gowright(gowright_bin, "build", cwd=proj).stdout.strip())
+    check_wheel(wheel)
+    python = make_venv(tmp_path / "venv", with_uv=True)
+    run([tool("uv"), "pip", "install", "--quiet", "--python", python, wheel])
+    code = (
+        "import hello_lib as h; print(h.greet('Gopher'), h.word_count('a b c'), h.slugify('Hello, World!'));"
+        "import hashlib; assert h.digest(b'abc') == hashlib.sha256(b'abc').hexdigest()\n"
+        "try:\n    h.slugify('!!!')\nexcept h.GoError as e:\n    print(e)"
+    )
+    assert py(python, code) == "Hello, Gopher! 3 hello-world\nthe title has no letters or digits\n"

@@ -1,0 +1,3 @@
+module example.com/hellolib
+
+go 1.21
