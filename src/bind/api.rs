@@ -25,6 +25,20 @@ pub enum Kind {
     Str,
     /// `[]byte` ↔ `bytes` (any bytes-like object as input).
     Bytes,
+    /// `[]T` ↔ `list` (any sequence as input).
+    List(Box<Value>),
+    /// `[N]T` ↔ `list` of exactly N items.
+    Array(u64, Box<Value>),
+    /// `map[string]T` ↔ `dict`.
+    Map(Box<Value>),
+}
+
+impl Kind {
+    /// Whether values of this kind cross the boundary encoded in gowright's compact format
+    /// (lists and dicts) rather than as C scalars or byte spans.
+    pub fn is_encoded(&self) -> bool {
+        matches!(self, Kind::List(_) | Kind::Array(..) | Kind::Map(_))
+    }
 }
 
 /// A value with its kind and the Go type to convert to (`int32`, `pkg.Celsius`).
@@ -34,6 +48,30 @@ pub struct Value {
     /// The Go type expression the value has in the user's package (`pkg.` prefix for its own
     /// named types).
     pub go_type: String,
+}
+
+impl Value {
+    /// A name for this type usable in Go identifiers (`[]map[string]int` → `SliceMapInt`), naming
+    /// the generated encoder and decoder.
+    pub fn mangled(&self) -> String {
+        match &self.kind {
+            Kind::List(elem) => format!("Slice{}", elem.mangled()),
+            Kind::Array(n, elem) => format!("Array{n}{}", elem.mangled()),
+            Kind::Map(elem) => format!("Map{}", elem.mangled()),
+            _ => self
+                .go_type
+                .replace(&format!("{GO_PACKAGE_ALIAS}."), "User")
+                .replace("[]", "Slice")
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .map(|c| c.to_ascii_uppercase())
+                .collect::<String>()
+                .chars()
+                .enumerate()
+                .map(|(i, c)| if i == 0 { c } else { c.to_ascii_lowercase() })
+                .collect(),
+        }
+    }
 }
 
 /// A parameter of a bound function.
@@ -127,6 +165,32 @@ fn value_of(ty: &TypeRef, dump: &ApiDump) -> Result<Value, String> {
             Ok(Value {
                 kind: Kind::Bytes,
                 go_type: "[]byte".into(),
+            })
+        }
+        TypeRef::Slice { elem } => {
+            let elem = value_of(elem, dump)?;
+            Ok(Value {
+                go_type: format!("[]{}", elem.go_type),
+                kind: Kind::List(Box::new(elem)),
+            })
+        }
+        TypeRef::Array { len, elem } => {
+            let elem = value_of(elem, dump)?;
+            Ok(Value {
+                go_type: format!("[{len}]{}", elem.go_type),
+                kind: Kind::Array(*len, Box::new(elem)),
+            })
+        }
+        TypeRef::Map { key, elem }
+            if **key
+                == (TypeRef::Basic {
+                    name: "string".into(),
+                }) =>
+        {
+            let elem = value_of(elem, dump)?;
+            Ok(Value {
+                go_type: format!("map[string]{}", elem.go_type),
+                kind: Kind::Map(Box::new(elem)),
             })
         }
         TypeRef::Named { package, name } if package.is_empty() => {

@@ -73,6 +73,7 @@ fn write_func(out: &mut String, func: &BoundFunc) {
 
     // Arguments.
     let mut buffers = Vec::new();
+    let mut encoded: Vec<usize> = Vec::new();
     let mut call_args = Vec::new();
     for (i, p) in func.params.iter().enumerate() {
         let name = c_string(&p.py_name);
@@ -112,6 +113,14 @@ fn write_func(out: &mut String, func: &BoundFunc) {
                 );
                 call_args.push(format!("(char *)p{i}, (size_t)p{i}_len"));
             }
+            Kind::List(_) | Kind::Array(..) | Kind::Map(_) => {
+                let _ = writeln!(
+                    out,
+                    "    if (gw_encode(argv[{i}], &p{i}, 0) < 0) goto fail;"
+                );
+                call_args.push(format!("p{i}.data, p{i}.len"));
+                encoded.push(i);
+            }
             Kind::Bytes => {
                 let _ = writeln!(
                     out,
@@ -141,19 +150,25 @@ fn write_func(out: &mut String, func: &BoundFunc) {
                 let _ = writeln!(out, "    double r{i} = 0;");
                 call_args.push(format!("&r{i}"));
             }
-            Kind::Str | Kind::Bytes => {
+            Kind::Str | Kind::Bytes | Kind::List(_) | Kind::Array(..) | Kind::Map(_) => {
                 let _ = writeln!(out, "    char *r{i} = NULL;\n    size_t r{i}_len = 0;");
                 call_args.push(format!("&r{i}, &r{i}_len"));
             }
         }
     }
-    out.push_str("    char *gw_err = NULL, *gw_panic = NULL;\n");
-    call_args.push("&gw_err, &gw_panic".into());
+    out.push_str("    char *gw_err = NULL, *gw_panic = NULL, *gw_arg_err = NULL;\n");
+    call_args.push("&gw_err, &gw_panic, &gw_arg_err".into());
     out.push_str("    Py_BEGIN_ALLOW_THREADS\n");
     let _ = writeln!(out, "    {}({});", export_name(func), call_args.join(", "));
     out.push_str("    Py_END_ALLOW_THREADS\n");
     for i in &buffers {
         let _ = writeln!(out, "    PyBuffer_Release(&p{i});\n    held_{i} = 0;");
+    }
+    for i in &encoded {
+        let _ = writeln!(out, "    gw_buf_free(&p{i});");
+    }
+    if !encoded.is_empty() {
+        out.push_str("    if (gw_arg_err != NULL) return gw_raise_arg(gw_arg_err);\n");
     }
     // Errors first: a panic or error means the results were not written.
     out.push_str("    if (gw_panic != NULL) return gw_raise(gw_GoPanic, gw_panic);\n");
@@ -166,6 +181,9 @@ fn write_func(out: &mut String, func: &BoundFunc) {
             Kind::Float { .. } => format!("PyFloat_FromDouble(r{i})"),
             Kind::Str => format!("gw_take_str(r{i}, r{i}_len)"),
             Kind::Bytes => format!("gw_take_bytes(r{i}, r{i}_len)"),
+            Kind::List(_) | Kind::Array(..) | Kind::Map(_) => {
+                format!("gw_take_decoded(r{i}, r{i}_len)")
+            }
         }
     };
     match func.results.len() {
@@ -199,15 +217,23 @@ fn write_func(out: &mut String, func: &BoundFunc) {
         for i in &buffers {
             let _ = writeln!(out, "    if (held_{i}) PyBuffer_Release(&p{i});");
         }
+        for i in &encoded {
+            let _ = writeln!(out, "    gw_buf_free(&p{i});");
+        }
         out.push_str("    return NULL;\n");
     }
     out.push_str("}\n\n");
     // `held_i` must be declared before the first `goto fail`: patch them in at the top.
-    if !buffers.is_empty() {
-        let decl: String = buffers
+    if !buffers.is_empty() || !encoded.is_empty() {
+        let mut decl: String = buffers
             .iter()
             .map(|i| format!("    int held_{i} = 0;\n"))
             .collect();
+        decl.extend(
+            encoded
+                .iter()
+                .map(|i| format!("    gw_buf p{i} = {{NULL, 0, 0}};\n")),
+        );
         let marker = "    PyObject *argv[";
         let start = out.rfind(marker).expect("argv declaration written above");
         out.insert_str(start, &decl);
@@ -394,6 +420,214 @@ static PyObject *gw_take_bytes(char *p, size_t n) {
     PyObject *b = PyBytes_FromStringAndSize(p != NULL ? p : "", (Py_ssize_t)n);
     free(p);
     return b;
+}
+
+/* A growable byte buffer for gowright's compact format (see main.go, gwReader/gwWriter). */
+typedef struct {
+    char *data;
+    size_t len, cap;
+} gw_buf;
+
+static void gw_buf_free(gw_buf *b) {
+    free(b->data);
+    b->data = NULL;
+    b->len = b->cap = 0;
+}
+
+static int gw_put(gw_buf *b, const void *p, size_t n) {
+    if (b->len + n > b->cap) {
+        size_t cap = b->cap ? b->cap : 64;
+        while (cap < b->len + n) cap *= 2;
+        char *data = realloc(b->data, cap);
+        if (data == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        b->data = data;
+        b->cap = cap;
+    }
+    if (n > 0) memcpy(b->data + b->len, p, n);
+    b->len += n;
+    return 0;
+}
+
+/* A tag byte followed by a little-endian 64-bit value. */
+static int gw_put_head(gw_buf *b, char tag, uint64_t v) {
+    unsigned char head[9];
+    head[0] = (unsigned char)tag;
+    for (int i = 0; i < 8; i++) head[1 + i] = (unsigned char)(v >> (8 * i));
+    return gw_put(b, head, 9);
+}
+
+/* Encodes a Python object: None, bool, int, float, str, bytes-like, list/tuple (or any other
+ * sequence) and dict, nested. Go checks the result against the parameter's type; anything else
+ * is encoded as its type name, for Go's error message. */
+static int gw_encode(PyObject *o, gw_buf *b, int depth) {
+    if (depth > 200) {
+        PyErr_SetString(PyExc_RecursionError, "argument nested too deeply");
+        return -1;
+    }
+    if (o == Py_None) return gw_put(b, "N", 1);
+    if (PyBool_Check(o)) return gw_put(b, o == Py_True ? "T" : "F", 1);
+    if (PyLong_Check(o)) {
+        int overflow = 0;
+        long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
+        if (v == -1 && PyErr_Occurred()) return -1;
+        if (overflow == 0) return gw_put_head(b, 'i', (uint64_t)v);
+        if (overflow > 0) {
+            unsigned long long u = PyLong_AsUnsignedLongLong(o);
+            if (!(u == (unsigned long long)-1 && PyErr_Occurred())) return gw_put_head(b, 'u', u);
+            PyErr_Clear();
+        }
+        return gw_put(b, "o", 1);
+    }
+    if (PyFloat_Check(o)) {
+        double d = PyFloat_AsDouble(o);
+        uint64_t bits;
+        memcpy(&bits, &d, 8);
+        return gw_put_head(b, 'f', bits);
+    }
+    if (PyUnicode_Check(o)) {
+        Py_ssize_t n;
+        const char *s = PyUnicode_AsUTF8AndSize(o, &n);
+        if (s == NULL) return -1;
+        if (gw_put_head(b, 's', (uint64_t)n) < 0) return -1;
+        return gw_put(b, s, (size_t)n);
+    }
+    if (PyList_Check(o) || PyTuple_Check(o)) {
+        int is_list = PyList_Check(o);
+        Py_ssize_t n = is_list ? PyList_Size(o) : PyTuple_Size(o);
+        if (gw_put_head(b, 'l', (uint64_t)n) < 0) return -1;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyObject *item = is_list ? PyList_GetItem(o, i) : PyTuple_GetItem(o, i);
+            if (item == NULL) return -1;
+            Py_INCREF(item);
+            int rc = gw_encode(item, b, depth + 1);
+            Py_DECREF(item);
+            if (rc < 0) return -1;
+        }
+        return 0;
+    }
+    if (PyDict_Check(o)) {
+        Py_ssize_t pos = 0, n = PyDict_Size(o);
+        PyObject *key, *value;
+        if (gw_put_head(b, 'd', (uint64_t)n) < 0) return -1;
+        while (PyDict_Next(o, &pos, &key, &value)) {
+            if (gw_encode(key, b, depth + 1) < 0 || gw_encode(value, b, depth + 1) < 0) return -1;
+        }
+        return 0;
+    }
+    if (PyObject_CheckBuffer(o)) {
+        Py_buffer view;
+        if (PyObject_GetBuffer(o, &view, PyBUF_SIMPLE) < 0) return -1;
+        int rc = gw_put_head(b, 'b', (uint64_t)view.len);
+        if (rc == 0) rc = gw_put(b, view.buf, (size_t)view.len);
+        PyBuffer_Release(&view);
+        return rc;
+    }
+    if (PySequence_Check(o)) {
+        PyObject *list = PySequence_List(o);
+        if (list == NULL) return -1;
+        int rc = gw_encode(list, b, depth);
+        Py_DECREF(list);
+        return rc;
+    }
+    PyObject *name = PyType_GetName(Py_TYPE(o));
+    if (name == NULL) return -1;
+    Py_ssize_t n;
+    const char *s = PyUnicode_AsUTF8AndSize(name, &n);
+    int rc = s == NULL ? -1 : gw_put_head(b, 'x', (uint64_t)n);
+    if (rc == 0) rc = gw_put(b, s, (size_t)n);
+    Py_DECREF(name);
+    return rc;
+}
+
+static uint64_t gw_get_u64(const unsigned char *p) {
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++) v |= (uint64_t)p[i] << (8 * i);
+    return v;
+}
+
+/* Decodes one value written by Go's gwWriter; advances *p. */
+static PyObject *gw_decode(const unsigned char **p, const unsigned char *end) {
+    if (*p >= end) goto corrupt;
+    unsigned char tag = *(*p)++;
+    if (tag == 'N') Py_RETURN_NONE;
+    if (tag == 'T') Py_RETURN_TRUE;
+    if (tag == 'F') Py_RETURN_FALSE;
+    if (end - *p < 8) goto corrupt;
+    uint64_t v = gw_get_u64(*p);
+    *p += 8;
+    switch (tag) {
+    case 'i':
+        return PyLong_FromLongLong((long long)v);
+    case 'u':
+        return PyLong_FromUnsignedLongLong((unsigned long long)v);
+    case 'f': {
+        double d;
+        memcpy(&d, &v, 8);
+        return PyFloat_FromDouble(d);
+    }
+    case 's':
+    case 'b': {
+        if ((uint64_t)(end - *p) < v) goto corrupt;
+        const char *s = (const char *)*p;
+        *p += v;
+        return tag == 's' ? PyUnicode_DecodeUTF8(s, (Py_ssize_t)v, "surrogateescape")
+                          : PyBytes_FromStringAndSize(s, (Py_ssize_t)v);
+    }
+    case 'l': {
+        PyObject *list = PyList_New((Py_ssize_t)v);
+        if (list == NULL) return NULL;
+        for (uint64_t i = 0; i < v; i++) {
+            PyObject *item = gw_decode(p, end);
+            if (item == NULL || PyList_SetItem(list, (Py_ssize_t)i, item) < 0) {
+                Py_DECREF(list);
+                return NULL;
+            }
+        }
+        return list;
+    }
+    case 'd': {
+        PyObject *dict = PyDict_New();
+        if (dict == NULL) return NULL;
+        for (uint64_t i = 0; i < v; i++) {
+            PyObject *key = gw_decode(p, end);
+            PyObject *value = key != NULL ? gw_decode(p, end) : NULL;
+            int rc = value != NULL ? PyDict_SetItem(dict, key, value) : -1;
+            Py_XDECREF(key);
+            Py_XDECREF(value);
+            if (rc < 0) {
+                Py_DECREF(dict);
+                return NULL;
+            }
+        }
+        return dict;
+    }
+    }
+corrupt:
+    PyErr_SetString(PyExc_SystemError, "gowright: corrupt value from Go");
+    return NULL;
+}
+
+/* Decodes a result Go encoded into malloc'ed memory, and frees it. */
+static PyObject *gw_take_decoded(char *data, size_t len) {
+    const unsigned char *p = (const unsigned char *)data;
+    PyObject *o = gw_decode(&p, p + len);
+    free(data);
+    return o;
+}
+
+/* Raises the error of an argument Go could not convert: the first byte says which exception. */
+static PyObject *gw_raise_arg(char *msg) {
+    PyObject *type = msg[0] == 'O' ? PyExc_OverflowError : msg[0] == 'V' ? PyExc_ValueError : PyExc_TypeError;
+    PyObject *text = PyUnicode_DecodeUTF8(msg + 1, (Py_ssize_t)strlen(msg + 1), "replace");
+    free(msg);
+    if (text != NULL) {
+        PyErr_SetObject(type, text);
+        Py_DECREF(text);
+    }
+    return NULL;
 }
 
 /* Creates the module and its exception classes. */

@@ -12,7 +12,9 @@ fn c_params(kind: &Kind, name: &str) -> String {
         Kind::Int { .. } => format!("{name} C.int64_t"),
         Kind::Uint { .. } => format!("{name} C.uint64_t"),
         Kind::Float { .. } => format!("{name} C.double"),
-        Kind::Str | Kind::Bytes => format!("{name} *C.char, {name}Len C.size_t"),
+        Kind::Str | Kind::Bytes | Kind::List(_) | Kind::Array(..) | Kind::Map(_) => {
+            format!("{name} *C.char, {name}Len C.size_t")
+        }
     }
 }
 
@@ -23,7 +25,9 @@ fn c_results(kind: &Kind, name: &str) -> String {
         Kind::Int { .. } => format!("{name} *C.int64_t"),
         Kind::Uint { .. } => format!("{name} *C.uint64_t"),
         Kind::Float { .. } => format!("{name} *C.double"),
-        Kind::Str | Kind::Bytes => format!("{name} **C.char, {name}Len *C.size_t"),
+        Kind::Str | Kind::Bytes | Kind::List(_) | Kind::Array(..) | Kind::Map(_) => {
+            format!("{name} **C.char, {name}Len *C.size_t")
+        }
     }
 }
 
@@ -37,6 +41,8 @@ fn to_go(value: &Value, name: &str) -> String {
         Kind::Str if ty == "string" => format!("gwGoString({name}, {name}Len)"),
         Kind::Str => format!("{ty}(gwGoString({name}, {name}Len))"),
         Kind::Bytes => format!("gwGoBytes({name}, {name}Len)"),
+        // Decoded into a variable before the call (see `write_func`).
+        Kind::List(_) | Kind::Array(..) | Kind::Map(_) => format!("a{}", &name[1..]),
     }
 }
 
@@ -49,7 +55,197 @@ fn store_result(value: &Value, var: &str, out: &str) -> String {
         Kind::Float { .. } => format!("*{out} = C.double({var})"),
         Kind::Str => format!("gwSetBytes(string({var}), {out}, {out}Len)"),
         Kind::Bytes => format!("gwSetSlice({var}, {out}, {out}Len)"),
+        Kind::List(_) | Kind::Array(..) | Kind::Map(_) => format!(
+            "{{\n\t\tvar w gwWriter\n\t\tgwEnc{}(&w, {var})\n\t\tgwSetSlice(w.b, {out}, {out}Len)\n\t}}",
+            value.mangled()
+        ),
     }
+}
+
+/// Collects the encoded values (lists, arrays, maps and their elements) of the binding, each
+/// once, innermost first.
+fn codec_values(binding: &Binding) -> Vec<Value> {
+    fn visit(value: &Value, out: &mut Vec<Value>) {
+        if let Kind::List(elem) | Kind::Array(_, elem) | Kind::Map(elem) = &value.kind {
+            visit(elem, out);
+        }
+        if !out.iter().any(|v| v.mangled() == value.mangled()) {
+            out.push(value.clone());
+        }
+    }
+    let mut out = Vec::new();
+    for func in &binding.functions {
+        let values = func.params.iter().map(|p| &p.value).chain(&func.results);
+        for value in values.filter(|v| v.kind.is_encoded()) {
+            visit(value, &mut out);
+        }
+    }
+    out
+}
+
+/// The decoder and encoder of one value type, in gowright's compact format.
+fn write_codec(out: &mut String, value: &Value) {
+    let (m, ty) = (value.mangled(), &value.go_type);
+    let _ = writeln!(out, "// gwDec{m} decodes a {ty}.");
+    let _ = writeln!(out, "func gwDec{m}(r *gwReader) ({ty}, error) {{");
+    match &value.kind {
+        Kind::Bool => {
+            let _ = writeln!(
+                out,
+                "	v, err := r.bool()
+	return {ty}(v), err"
+            );
+        }
+        Kind::Int { bits } => {
+            let _ = writeln!(
+                out,
+                "	v, err := r.int({bits})
+	return {ty}(v), err"
+            );
+        }
+        Kind::Uint { bits } => {
+            let _ = writeln!(
+                out,
+                "	v, err := r.uint({bits})
+	return {ty}(v), err"
+            );
+        }
+        Kind::Float { .. } => {
+            let _ = writeln!(
+                out,
+                "	v, err := r.float()
+	return {ty}(v), err"
+            );
+        }
+        Kind::Str => {
+            let _ = writeln!(
+                out,
+                "	v, err := r.str()
+	return {ty}(v), err"
+            );
+        }
+        Kind::Bytes => {
+            let _ = writeln!(out, "	return r.bytes()");
+        }
+        Kind::List(elem) => {
+            let _ = writeln!(
+                out,
+                "	n, err := r.list()
+	if err != nil {{
+		return nil, err
+	}}
+	out := make({ty}, n)
+	for i := range out {{
+		if out[i], err = gwDec{}(r); err != nil {{
+			return nil, gwAt(i, err)
+		}}
+	}}
+	return out, nil",
+                elem.mangled()
+            );
+        }
+        Kind::Array(len, elem) => {
+            let _ = writeln!(
+                out,
+                "	var out {ty}
+	n, err := r.list()
+	if err != nil {{
+		return out, err
+	}}
+	if n != {len} {{
+		return out, gwArgError{{kind: 'V', msg: fmt.Sprintf(\"expected {len} items, got %d\", n)}}
+	}}
+	for i := range out {{
+		if out[i], err = gwDec{}(r); err != nil {{
+			return out, gwAt(i, err)
+		}}
+	}}
+	return out, nil",
+                elem.mangled()
+            );
+        }
+        Kind::Map(elem) => {
+            let _ = writeln!(
+                out,
+                "	n, err := r.dict()
+	if err != nil {{
+		return nil, err
+	}}
+	out := make({ty}, n)
+	for i := 0; i < n; i++ {{
+		k, err := r.str()
+		if err != nil {{
+			return nil, gwKeyErr(err)
+		}}
+		v, err := gwDec{}(r)
+		if err != nil {{
+			return nil, gwAtKey(k, err)
+		}}
+		out[k] = v
+	}}
+	return out, nil",
+                elem.mangled()
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "}}
+"
+    );
+    let _ = writeln!(out, "// gwEnc{m} encodes a {ty}.");
+    let _ = writeln!(out, "func gwEnc{m}(w *gwWriter, v {ty}) {{");
+    match &value.kind {
+        Kind::Bool => {
+            let _ = writeln!(out, "	w.bool(bool(v))");
+        }
+        Kind::Int { .. } => {
+            let _ = writeln!(out, "	w.int(int64(v))");
+        }
+        Kind::Uint { .. } => {
+            let _ = writeln!(out, "	w.uint(uint64(v))");
+        }
+        Kind::Float { .. } => {
+            let _ = writeln!(out, "	w.float(float64(v))");
+        }
+        Kind::Str => {
+            let _ = writeln!(out, "	w.str(string(v))");
+        }
+        Kind::Bytes => {
+            let _ = writeln!(out, "	w.bytes(v)");
+        }
+        Kind::List(elem) | Kind::Array(_, elem) => {
+            let _ = writeln!(
+                out,
+                "	w.list(len(v))
+	for _, e := range v {{
+		gwEnc{}(w, e)
+	}}",
+                elem.mangled()
+            );
+        }
+        Kind::Map(elem) => {
+            let _ = writeln!(
+                out,
+                "	keys := make([]string, 0, len(v))
+	for k := range v {{
+		keys = append(keys, k)
+	}}
+	sort.Strings(keys)
+	w.dict(len(v))
+	for _, k := range keys {{
+		w.str(k)
+		gwEnc{}(w, v[k])
+	}}",
+                elem.mangled()
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "}}
+"
+    );
 }
 
 /// The name of the C function exported for `func`.
@@ -70,7 +266,7 @@ fn write_func(out: &mut String, func: &BoundFunc) {
             .enumerate()
             .map(|(i, r)| c_results(&r.kind, &format!("r{i}"))),
     );
-    params.push("gwErr **C.char, gwPanic **C.char".into());
+    params.push("gwErr **C.char, gwPanic **C.char, gwArgErr **C.char".into());
     let args: Vec<String> = func
         .params
         .iter()
@@ -92,6 +288,16 @@ fn write_func(out: &mut String, func: &BoundFunc) {
     let _ = writeln!(out, "//\n//export {}", export_name(func));
     let _ = writeln!(out, "func {}({}) {{", export_name(func), params.join(", "));
     let _ = writeln!(out, "\tdefer gwRecover(gwPanic)");
+    for (i, p) in func.params.iter().enumerate() {
+        if p.value.kind.is_encoded() {
+            let _ = writeln!(
+                out,
+                "\ta{i}, err{i} := gwDec{}(gwNewReader(p{i}, p{i}Len))\n\tif err{i} != nil {{\n\t\t*gwArgErr = gwArgMessage(\"{}\", err{i})\n\t\treturn\n\t}}",
+                p.value.mangled(),
+                p.py_name
+            );
+        }
+    }
     if vars.is_empty() {
         let _ = writeln!(out, "\t{call}");
     } else {
@@ -129,12 +335,28 @@ pub fn render(binding: &Binding) -> String {
     out.push_str("// GoPanic, and a non-nil error into a message for GoError.\n");
     out.push_str("package main\n\n");
     out.push_str("/*\n#include <stdint.h>\n#include <stdlib.h>\n*/\nimport \"C\"\n\n");
+    let mut imports = vec!["fmt", "unsafe"];
+    if !codec_values(binding).is_empty() {
+        imports.extend(["encoding/binary", "math", "sort", "strconv"]);
+    }
+    imports.sort_unstable();
+    out.push_str("import (\n");
+    for import in imports {
+        let _ = writeln!(out, "\t\"{import}\"");
+    }
     let _ = writeln!(
         out,
-        "import (\n\t\"fmt\"\n\t\"unsafe\"\n\n\t{GO_PACKAGE_ALIAS} \"{}\"\n)\n",
+        "\n\t{GO_PACKAGE_ALIAS} \"{}\"\n)\n",
         binding.import_path
     );
     out.push_str(RUNTIME);
+    let codecs = codec_values(binding);
+    if !codecs.is_empty() {
+        out.push_str(CODEC_RUNTIME);
+    }
+    for value in &codecs {
+        write_codec(&mut out, value);
+    }
     for func in &binding.functions {
         write_func(&mut out, func);
     }
@@ -211,6 +433,247 @@ func gwBool(b bool) C.int {
 		return 1
 	}
 	return 0
+}
+
+"#;
+
+/// The reader and writer of gowright's compact format, in which lists and dicts cross the
+/// boundary: a tag byte, then a little-endian u64/i64/f64 or a length and bytes. The C glue
+/// writes it from Python objects and reads it back into them.
+const CODEC_RUNTIME: &str = r#"// gwArgError is a Python argument that does not fit the Go type; kind picks the exception:
+// 'T' TypeError, 'O' OverflowError, 'V' ValueError.
+type gwArgError struct {
+	kind byte
+	path string
+	msg  string
+}
+
+func (e gwArgError) Error() string { return e.path + ": " + e.msg }
+
+// gwAt prefixes the position of a list item to the path of an argument error.
+func gwAt(i int, err error) error {
+	if e, ok := err.(gwArgError); ok {
+		e.path = "[" + strconv.Itoa(i) + "]" + e.path
+		return e
+	}
+	return err
+}
+
+// gwAtKey prefixes a dict key to the path of an argument error.
+func gwAtKey(k string, err error) error {
+	if e, ok := err.(gwArgError); ok {
+		e.path = "[" + strconv.Quote(k) + "]" + e.path
+		return e
+	}
+	return err
+}
+
+// gwKeyErr marks an error in a dict key.
+func gwKeyErr(err error) error {
+	if e, ok := err.(gwArgError); ok {
+		e.msg = "dict keys must be str: " + e.msg
+		return e
+	}
+	return err
+}
+
+// gwArgMessage renders an argument error for the glue: the kind byte, then the message.
+func gwArgMessage(name string, err error) *C.char {
+	e, ok := err.(gwArgError)
+	if !ok {
+		e = gwArgError{kind: 'T', msg: err.Error()}
+	}
+	return gwCString(string(e.kind) + "argument '" + name + "'" + e.path + ": " + e.msg)
+}
+
+var gwTagNames = map[byte]string{'N': "None", 'T': "bool", 'F': "bool", 'i': "int", 'u': "int", 'o': "int", 'f': "float", 's': "str", 'b': "bytes", 'l': "list", 'd': "dict"}
+
+// gwReader reads the encoded form of an argument (in C memory, valid during the call).
+type gwReader struct {
+	b []byte
+}
+
+func gwNewReader(p *C.char, n C.size_t) *gwReader {
+	if n == 0 {
+		return &gwReader{}
+	}
+	return &gwReader{b: unsafe.Slice((*byte)(unsafe.Pointer(p)), int(n))}
+}
+
+func (r *gwReader) tag(want string) (byte, error) {
+	if len(r.b) == 0 {
+		return 0, gwArgError{kind: 'T', msg: "truncated value"}
+	}
+	t := r.b[0]
+	r.b = r.b[1:]
+	if t == 'x' { // an object of a type the glue does not encode; its type name follows
+		n := r.u64()
+		name := string(r.b[:n])
+		r.b = r.b[n:]
+		return t, gwArgError{kind: 'T', msg: "expected " + want + ", got " + name}
+	}
+	return t, nil
+}
+
+func (r *gwReader) u64() uint64 {
+	v := binary.LittleEndian.Uint64(r.b)
+	r.b = r.b[8:]
+	return v
+}
+
+func (r *gwReader) mismatch(want string, t byte) error {
+	return gwArgError{kind: 'T', msg: "expected " + want + ", got " + gwTagNames[t]}
+}
+
+func (r *gwReader) bool() (bool, error) {
+	t, err := r.tag("bool")
+	if err != nil {
+		return false, err
+	}
+	if t != 'T' && t != 'F' {
+		return false, r.mismatch("bool", t)
+	}
+	return t == 'T', nil
+}
+
+func (r *gwReader) int(bits int) (int64, error) {
+	t, err := r.tag("int")
+	if err != nil {
+		return 0, err
+	}
+	var v int64
+	switch t {
+	case 'i':
+		v = int64(r.u64())
+	case 'u', 'o':
+		if t == 'u' {
+			r.u64()
+		}
+		return 0, gwArgError{kind: 'O', msg: "does not fit in int" + strconv.Itoa(bits)}
+	default:
+		return 0, r.mismatch("int", t)
+	}
+	if bits < 64 && (v < -(1<<(bits-1)) || v >= 1<<(bits-1)) {
+		return 0, gwArgError{kind: 'O', msg: strconv.FormatInt(v, 10) + " does not fit in int" + strconv.Itoa(bits)}
+	}
+	return v, nil
+}
+
+func (r *gwReader) uint(bits int) (uint64, error) {
+	t, err := r.tag("int")
+	if err != nil {
+		return 0, err
+	}
+	var v uint64
+	switch t {
+	case 'i':
+		s := int64(r.u64())
+		if s < 0 {
+			return 0, gwArgError{kind: 'O', msg: strconv.FormatInt(s, 10) + " does not fit in uint" + strconv.Itoa(bits)}
+		}
+		v = uint64(s)
+	case 'u':
+		v = r.u64()
+	case 'o':
+		return 0, gwArgError{kind: 'O', msg: "does not fit in uint" + strconv.Itoa(bits)}
+	default:
+		return 0, r.mismatch("int", t)
+	}
+	if bits < 64 && v >= 1<<bits {
+		return 0, gwArgError{kind: 'O', msg: strconv.FormatUint(v, 10) + " does not fit in uint" + strconv.Itoa(bits)}
+	}
+	return v, nil
+}
+
+func (r *gwReader) float() (float64, error) {
+	t, err := r.tag("float")
+	if err != nil {
+		return 0, err
+	}
+	switch t {
+	case 'f':
+		return math.Float64frombits(r.u64()), nil
+	case 'i':
+		return float64(int64(r.u64())), nil
+	case 'u':
+		return float64(r.u64()), nil
+	}
+	return 0, r.mismatch("float", t)
+}
+
+func (r *gwReader) span(want string, tag byte) ([]byte, error) {
+	t, err := r.tag(want)
+	if err != nil {
+		return nil, err
+	}
+	if t != tag {
+		return nil, r.mismatch(want, t)
+	}
+	n := r.u64()
+	b := r.b[:n]
+	r.b = r.b[n:]
+	return b, nil
+}
+
+func (r *gwReader) str() (string, error) {
+	b, err := r.span("str", 's')
+	return string(b), err
+}
+
+func (r *gwReader) bytes() ([]byte, error) {
+	b, err := r.span("bytes", 'b')
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte(nil), b...), nil
+}
+
+func (r *gwReader) count(want string, tag byte) (int, error) {
+	t, err := r.tag(want)
+	if err != nil {
+		return 0, err
+	}
+	if t != tag {
+		return 0, r.mismatch(want, t)
+	}
+	return int(r.u64()), nil
+}
+
+func (r *gwReader) list() (int, error) { return r.count("list", 'l') }
+func (r *gwReader) dict() (int, error) { return r.count("dict", 'd') }
+
+// gwWriter builds the encoded form of a result.
+type gwWriter struct {
+	b []byte
+}
+
+func (w *gwWriter) head(t byte, v uint64) {
+	w.b = append(w.b, t)
+	w.b = binary.LittleEndian.AppendUint64(w.b, v)
+}
+
+func (w *gwWriter) bool(v bool) {
+	if v {
+		w.b = append(w.b, 'T')
+	} else {
+		w.b = append(w.b, 'F')
+	}
+}
+
+func (w *gwWriter) int(v int64)     { w.head('i', uint64(v)) }
+func (w *gwWriter) uint(v uint64)   { w.head('u', v) }
+func (w *gwWriter) float(v float64) { w.head('f', math.Float64bits(v)) }
+func (w *gwWriter) list(n int)      { w.head('l', uint64(n)) }
+func (w *gwWriter) dict(n int)      { w.head('d', uint64(n)) }
+
+func (w *gwWriter) str(s string) {
+	w.head('s', uint64(len(s)))
+	w.b = append(w.b, s...)
+}
+
+func (w *gwWriter) bytes(b []byte) {
+	w.head('b', uint64(len(b)))
+	w.b = append(w.b, b...)
 }
 
 "#;

@@ -31,6 +31,9 @@ mod tests {
     {"name": "Warm", "doc": "Warm converts.", "pos": "demo.go:12", "variadic": false,
      "params": [{"name": "c", "type": {"kind": "named", "package": "", "name": "Celsius"}}],
      "results": []},
+    {"name": "Index", "doc": "Index groups words by first letter.", "pos": "demo.go:13", "variadic": false,
+     "params": [{"name": "words", "type": {"kind": "slice", "elem": {"kind": "basic", "name": "string"}}}],
+     "results": [{"name": "", "type": {"kind": "map", "key": {"kind": "basic", "name": "string"}, "elem": {"kind": "array", "len": 2, "elem": {"kind": "basic", "name": "int32"}}}}]},
     {"name": "Sum", "doc": "", "pos": "demo.go:14", "variadic": true,
      "params": [{"name": "xs", "type": {"kind": "slice", "elem": {"kind": "basic", "name": "int"}}}],
      "results": [{"name": "", "type": {"kind": "basic", "name": "int"}}]},
@@ -55,7 +58,7 @@ mod tests {
             .iter()
             .map(|f| f.py_name.as_str())
             .collect();
-        assert_eq!(names, ["add", "parse_url", "warm"]);
+        assert_eq!(names, ["add", "parse_url", "warm", "index"]);
         insta::assert_snapshot!(binding.skipped.join("\n"), @r"
         demo.go:20: func Map: generic functions are not supported
         demo.go:14: func Sum: variadic functions are not supported yet

@@ -1,0 +1,105 @@
+"""Slices, arrays and maps across the Go boundary (`bindings = "lib"`)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from checks import check_wheel
+from conftest import FIXTURES, gowright, make_venv, run, tool
+
+
+@pytest.fixture(scope="module")
+def python(gowright_bin, tmp_path_factory):
+    root = tmp_path_factory.mktemp("collections")
+    proj = root / "collections-lib"
+    shutil.copytree(FIXTURES / "collections-lib", proj)
+    wheel = Path(gowright(gowright_bin, "build", cwd=proj).stdout.strip())
+    check_wheel(wheel)
+    run([tool("abi3audit"), "--strict", "--report", wheel])
+    python = make_venv(root / "venv", with_uv=True)
+    run([tool("uv"), "pip", "install", "--quiet", "--python", python, wheel])
+    return python
+
+
+def check(python, code: str) -> None:
+    assert run([python, "-c", "import gocollections as c\n" + code + "\nprint('ok')"]).stdout == "ok\n"
+
+
+def test_values(python):
+    check(python, """
+assert c.sum_ints([1, 2, 3]) == 6
+assert c.sum_ints((1, 2)) == 3 and c.sum_ints(range(5)) == 10 and c.sum_ints([]) == 0
+assert c.words("a b  c") == ["a", "b", "c"]
+assert c.counts(["a", "b", "a"]) == {"a": 2, "b": 1}
+assert c.scale([1.0, 2], 2.0) == [2.0, 4.0]
+assert c.matrix(2) == [[1, 0], [0, 1]]
+assert c.rotate([1, 2, 3]) == [2, 3, 1]
+assert c.lengths({"x": ["a", "b"], "y": []}) == {"x": 2, "y": 0}
+assert c.invert([True, False]) == [False, True]
+assert c.total_size([b"ab", bytearray(b"c"), memoryview(b"de")]) == 5
+assert c.warmest([1.5, 30.0, -2.0]) == [30.0, 1.5, -2.0]
+assert c.nothing() == ([], {})
+assert c.big(2) == [0, 2**64 - 1]
+n = 200_000
+assert c.sum_ints(list(range(n))) == n * (n - 1) // 2
+words = ["w%d" % (i % 1000) for i in range(n)]
+assert c.counts(words) == {"w%d" % i: n // 1000 for i in range(1000)}
+assert list(c.counts(["b", "a", "c"])) == ["a", "b", "c"]  # Go maps come back sorted by key
+""")
+
+
+def test_argument_errors_name_the_element(python):
+    check(python, """
+cases = [
+    (lambda: c.sum_ints([1, "x"]), TypeError, "argument 'xs'[1]: expected int, got str"),
+    (lambda: c.sum_ints(None), TypeError, "argument 'xs': expected list, got None"),
+    (lambda: c.sum_ints(5), TypeError, "argument 'xs': expected list, got int"),
+    (lambda: c.sum_ints([2**70]), OverflowError, "argument 'xs'[0]: does not fit in int64"),
+    (lambda: c.rotate([1, 2]), ValueError, "argument 'xs': expected 3 items, got 2"),
+    (lambda: c.rotate([1, 2, 300]), OverflowError, "argument 'xs'[2]: 300 does not fit in int8"),
+    (lambda: c.lengths({1: []}), TypeError, "argument 'm': dict keys must be str: expected str, got int"),
+    (lambda: c.lengths({"a": [1]}), TypeError, "argument 'm'[\\"a\\"][0]: expected str, got int"),
+    (lambda: c.sum_ints([object()]), TypeError, "argument 'xs'[0]: expected int, got object"),
+]
+for call, exc, text in cases:
+    try:
+        call()
+    except exc as e:
+        assert str(e) == text, (str(e), text)
+    else:
+        raise AssertionError(text)
+""")
+
+
+def test_memory_stays_flat(python):
+    check(python, """
+import resource
+def rss_kib():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize() // 1024
+xs = list(range(50))
+for _ in range(20_000):
+    c.scale(xs, 2.0); c.counts(["a", "b"])
+before = rss_kib()
+for _ in range(200_000):
+    c.scale(xs, 2.0); c.counts(["a", "b"])
+    try:
+        c.sum_ints([1, "x"])
+    except TypeError:
+        pass
+assert rss_kib() - before < 8 * 1024, (before, rss_kib())
+""")
+
+
+def test_stubs(python, tmp_path):
+    script = tmp_path / "use.py"
+    script.write_text(
+        "import gocollections as c\n"
+        "a: list[str] = c.words('x')\n"
+        "b: dict[str, int] = c.counts(('x', 'y'))\n"
+        "d: tuple[list[int], dict[str, str]] = c.nothing()\n"
+    )
+    run([tool("mypy"), "--strict", "--python-executable", python, script])
