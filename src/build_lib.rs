@@ -187,6 +187,13 @@ pub fn build_lib(
         GeneratedFile::new(format!("{ext_name}.pyi"), gen_py::render_stub(&binding)),
         GeneratedFile::new("py.typed", Vec::new()).only_if_missing(),
     ];
+    let mut generated = generated;
+    if !binding.structs.is_empty() {
+        generated.push(GeneratedFile::new(
+            "_types.py",
+            gen_py::render_types(&binding),
+        ));
+    }
     add_package(
         &mut wheel,
         &Layout::of(cfg, plan.editable),

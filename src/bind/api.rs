@@ -31,13 +31,19 @@ pub enum Kind {
     Array(u64, Box<Value>),
     /// `map[string]T` ↔ `dict`.
     Map(Box<Value>),
+    /// An exported struct type of the package, by value ↔ an instance of the generated
+    /// dataclass; the index is into [`Binding::structs`].
+    Struct(usize),
 }
 
 impl Kind {
     /// Whether values of this kind cross the boundary encoded in gowright's compact format
     /// (lists and dicts) rather than as C scalars or byte spans.
     pub fn is_encoded(&self) -> bool {
-        matches!(self, Kind::List(_) | Kind::Array(..) | Kind::Map(_))
+        matches!(
+            self,
+            Kind::List(_) | Kind::Array(..) | Kind::Map(_) | Kind::Struct(_)
+        )
     }
 }
 
@@ -58,6 +64,11 @@ impl Value {
             Kind::List(elem) => format!("Slice{}", elem.mangled()),
             Kind::Array(n, elem) => format!("Array{n}{}", elem.mangled()),
             Kind::Map(elem) => format!("Map{}", elem.mangled()),
+            Kind::Struct(_) => format!(
+                "Struct{}",
+                self.go_type
+                    .trim_start_matches(&format!("{GO_PACKAGE_ALIAS}."))
+            ),
             _ => self
                 .go_type
                 .replace(&format!("{GO_PACKAGE_ALIAS}."), "User")
@@ -95,12 +106,32 @@ pub struct BoundFunc {
     pub returns_error: bool,
 }
 
+/// An exported field of a bound struct.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoundField {
+    pub go_name: String,
+    pub py_name: String,
+    pub doc: String,
+    pub value: Value,
+}
+
+/// An exported struct type bound by value as a Python dataclass.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoundStruct {
+    /// The Go name, also the name of the Python class.
+    pub go_name: String,
+    pub doc: String,
+    pub fields: Vec<BoundField>,
+}
+
 /// What gets bound, and what was left out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Binding {
     pub package_doc: String,
     pub import_path: String,
     pub functions: Vec<BoundFunc>,
+    /// Struct types bound by value, in the order their classes are numbered.
+    pub structs: Vec<BoundStruct>,
     /// One line per exported declaration left out: `file.go:12: func F: reason`.
     pub skipped: Vec<String>,
 }
@@ -147,106 +178,179 @@ fn basic_kind(name: &str) -> Option<Kind> {
     })
 }
 
-/// The binding of one Go type, or why it has none.
-fn value_of(ty: &TypeRef, dump: &ApiDump) -> Result<Value, String> {
-    match ty {
-        TypeRef::Basic { name } => basic_kind(name)
-            .map(|kind| Value {
-                kind,
-                go_type: name.clone(),
-            })
-            .ok_or_else(|| format!("type `{name}` is not supported")),
-        TypeRef::Slice { elem }
-            if **elem
-                == (TypeRef::Basic {
-                    name: "uint8".into(),
-                }) =>
-        {
-            Ok(Value {
-                kind: Kind::Bytes,
-                go_type: "[]byte".into(),
-            })
-        }
-        TypeRef::Slice { elem } => {
-            let elem = value_of(elem, dump)?;
-            Ok(Value {
-                go_type: format!("[]{}", elem.go_type),
-                kind: Kind::List(Box::new(elem)),
-            })
-        }
-        TypeRef::Array { len, elem } => {
-            let elem = value_of(elem, dump)?;
-            Ok(Value {
-                go_type: format!("[{len}]{}", elem.go_type),
-                kind: Kind::Array(*len, Box::new(elem)),
-            })
-        }
-        TypeRef::Map { key, elem }
-            if **key
-                == (TypeRef::Basic {
-                    name: "string".into(),
-                }) =>
-        {
-            let elem = value_of(elem, dump)?;
-            Ok(Value {
-                go_type: format!("map[string]{}", elem.go_type),
-                kind: Kind::Map(Box::new(elem)),
-            })
-        }
-        TypeRef::Named { package, name } if package.is_empty() => {
-            let decl = dump.types.iter().find(|t| &t.name == name);
-            match decl.map(|d| &d.underlying) {
-                Some(TypeRef::Basic { name: basic }) if decl.is_some_and(|d| d.kind == "basic") => {
-                    let kind = basic_kind(basic)
-                        .ok_or_else(|| format!("type `{name}` ({basic}) is not supported"))?;
-                    Ok(Value {
-                        kind,
-                        go_type: format!("{GO_PACKAGE_ALIAS}.{name}"),
-                    })
+/// Resolves types against the dump, collecting the struct types used.
+struct Planner<'a> {
+    dump: &'a ApiDump,
+    structs: Vec<BoundStruct>,
+}
+
+impl Planner<'_> {
+    /// The binding of one Go type, or why it has none.
+    fn value_of(&mut self, ty: &TypeRef) -> Result<Value, String> {
+        let dump = self.dump;
+        match ty {
+            TypeRef::Basic { name } => basic_kind(name)
+                .map(|kind| Value {
+                    kind,
+                    go_type: name.clone(),
+                })
+                .ok_or_else(|| format!("type `{name}` is not supported")),
+            TypeRef::Slice { elem }
+                if **elem
+                    == (TypeRef::Basic {
+                        name: "uint8".into(),
+                    }) =>
+            {
+                Ok(Value {
+                    kind: Kind::Bytes,
+                    go_type: "[]byte".into(),
+                })
+            }
+            TypeRef::Slice { elem } => {
+                let elem = self.value_of(elem)?;
+                Ok(Value {
+                    go_type: format!("[]{}", elem.go_type),
+                    kind: Kind::List(Box::new(elem)),
+                })
+            }
+            TypeRef::Array { len, elem } => {
+                let elem = self.value_of(elem)?;
+                Ok(Value {
+                    go_type: format!("[{len}]{}", elem.go_type),
+                    kind: Kind::Array(*len, Box::new(elem)),
+                })
+            }
+            TypeRef::Map { key, elem }
+                if **key
+                    == (TypeRef::Basic {
+                        name: "string".into(),
+                    }) =>
+            {
+                let elem = self.value_of(elem)?;
+                Ok(Value {
+                    go_type: format!("map[string]{}", elem.go_type),
+                    kind: Kind::Map(Box::new(elem)),
+                })
+            }
+            TypeRef::Named { package, name } if package.is_empty() => {
+                let decl = dump.types.iter().find(|t| &t.name == name);
+                match decl.map(|d| &d.underlying) {
+                    Some(TypeRef::Basic { name: basic })
+                        if decl.is_some_and(|d| d.kind == "basic") =>
+                    {
+                        let kind = basic_kind(basic)
+                            .ok_or_else(|| format!("type `{name}` ({basic}) is not supported"))?;
+                        Ok(Value {
+                            kind,
+                            go_type: format!("{GO_PACKAGE_ALIAS}.{name}"),
+                        })
+                    }
+                    _ if decl.is_some_and(|d| d.kind == "struct") => self
+                        .struct_value(name)
+                        .map_err(|e| format!("type `{name}`: {e}")),
+                    _ => Err(format!("type `{name}` is not supported yet")),
                 }
-                _ => Err(format!("type `{name}` is not supported yet")),
+            }
+            other => Err(format!("type `{other}` is not supported yet")),
+        }
+    }
+
+    /// The binding of the struct type `name` by value, registering it on first use.
+    fn struct_value(&mut self, name: &str) -> Result<Value, String> {
+        let go_type = format!("{GO_PACKAGE_ALIAS}.{name}");
+        if let Some(index) = self.structs.iter().position(|s| s.go_name == name) {
+            return Ok(Value {
+                kind: Kind::Struct(index),
+                go_type,
+            });
+        }
+        let decl = self
+            .dump
+            .types
+            .iter()
+            .find(|t| t.name == name)
+            .ok_or_else(|| format!("type `{name}` is not supported yet"))?;
+        // Registered before its fields are resolved, so that recursive types terminate.
+        let index = self.structs.len();
+        self.structs.push(BoundStruct {
+            go_name: name.to_string(),
+            doc: decl.doc.clone(),
+            fields: Vec::new(),
+        });
+        let mut fields = Vec::new();
+        for field in &decl.fields {
+            let resolved = if field.embedded {
+                Err("embedded fields are not supported yet".to_string())
+            } else {
+                self.value_of(&field.ty)
+            };
+            match resolved {
+                Ok(value) => fields.push(BoundField {
+                    go_name: field.name.clone(),
+                    py_name: snake_case(&field.name),
+                    doc: field.doc.clone(),
+                    value,
+                }),
+                Err(reason) => {
+                    // Forget this struct and whatever was registered while resolving it.
+                    self.structs.truncate(index);
+                    return Err(format!("field {}: {reason}", field.name));
+                }
             }
         }
-        other => Err(format!("type `{other}` is not supported yet")),
+        self.structs[index].fields = fields;
+        Ok(Value {
+            kind: Kind::Struct(index),
+            go_type,
+        })
+    }
+
+    fn bind_func(&mut self, func: &Func) -> Result<BoundFunc, String> {
+        if func.variadic {
+            return Err("variadic functions are not supported yet".into());
+        }
+        let mut params = Vec::new();
+        for (i, Param { name, ty }) in func.params.iter().enumerate() {
+            let value = self
+                .value_of(ty)
+                .map_err(|e| format!("parameter {}: {e}", i + 1))?;
+            let py_name = if name.is_empty() || name == "_" {
+                format!("arg{}", i + 1)
+            } else {
+                snake_case(name)
+            };
+            params.push(BoundParam { py_name, value });
+        }
+        let mut results: Vec<&Param> = func.results.iter().collect();
+        let returns_error = results.last().is_some_and(|r| r.ty == TypeRef::Error);
+        if returns_error {
+            results.pop();
+        }
+        let results = results
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                self.value_of(&r.ty)
+                    .map_err(|e| format!("result {}: {e}", i + 1))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(BoundFunc {
+            go_name: func.name.clone(),
+            py_name: snake_case(&func.name),
+            doc: func.doc.clone(),
+            params,
+            results,
+            returns_error,
+        })
     }
 }
 
-fn bind_func(func: &Func, dump: &ApiDump) -> Result<BoundFunc, String> {
-    if func.variadic {
-        return Err("variadic functions are not supported yet".into());
-    }
-    let mut params = Vec::new();
-    for (i, Param { name, ty }) in func.params.iter().enumerate() {
-        let value = value_of(ty, dump).map_err(|e| format!("parameter {}: {e}", i + 1))?;
-        let py_name = if name.is_empty() || name == "_" {
-            format!("arg{}", i + 1)
-        } else {
-            snake_case(name)
-        };
-        params.push(BoundParam { py_name, value });
-    }
-    let mut results: Vec<&Param> = func.results.iter().collect();
-    let returns_error = results.last().is_some_and(|r| r.ty == TypeRef::Error);
-    if returns_error {
-        results.pop();
-    }
-    let results = results
-        .iter()
-        .enumerate()
-        .map(|(i, r)| value_of(&r.ty, dump).map_err(|e| format!("result {}: {e}", i + 1)))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(BoundFunc {
-        go_name: func.name.clone(),
-        py_name: snake_case(&func.name),
-        doc: func.doc.clone(),
-        params,
-        results,
-        returns_error,
-    })
-}
-
-/// Decides the binding of every exported function of the package.
+/// Decides the binding of every exported function and struct type of the package.
 pub fn plan(dump: &ApiDump) -> Binding {
+    let mut planner = Planner {
+        dump,
+        structs: Vec::new(),
+    };
     let mut functions = Vec::new();
     let mut skipped: Vec<String> = dump
         .skipped
@@ -254,7 +358,7 @@ pub fn plan(dump: &ApiDump) -> Binding {
         .map(|s| format!("{}: {}: {}", s.pos, s.decl, s.reason))
         .collect();
     for func in &dump.functions {
-        match bind_func(func, dump) {
+        match planner.bind_func(func) {
             Ok(bound) => {
                 if functions
                     .iter()
@@ -271,17 +375,23 @@ pub fn plan(dump: &ApiDump) -> Binding {
             Err(reason) => skipped.push(format!("{}: func {}: {reason}", func.pos, func.name)),
         }
     }
-    // Named basic types (`type Celsius float64`) are bound as their values; other types not yet.
-    for ty in dump.types.iter().filter(|t| t.kind != "basic") {
-        skipped.push(format!(
-            "{}: type {}: exported types are not supported yet",
-            ty.pos, ty.name
-        ));
+    // Every exported struct becomes a class, used by a function or not. Named basic types
+    // (`type Celsius float64`) are bound as their values; other types not yet.
+    for ty in &dump.types {
+        let result = match ty.kind.as_str() {
+            "basic" => Ok(()),
+            "struct" => planner.struct_value(&ty.name).map(drop),
+            _ => Err(format!("type `{}` is not supported yet", ty.underlying)),
+        };
+        if let Err(reason) = result {
+            skipped.push(format!("{}: type {}: {reason}", ty.pos, ty.name));
+        }
     }
     Binding {
         package_doc: dump.package.doc.clone(),
         import_path: dump.package.import_path.clone(),
         functions,
+        structs: planner.structs,
         skipped,
     }
 }

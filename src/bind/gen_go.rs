@@ -12,7 +12,12 @@ fn c_params(kind: &Kind, name: &str) -> String {
         Kind::Int { .. } => format!("{name} C.int64_t"),
         Kind::Uint { .. } => format!("{name} C.uint64_t"),
         Kind::Float { .. } => format!("{name} C.double"),
-        Kind::Str | Kind::Bytes | Kind::List(_) | Kind::Array(..) | Kind::Map(_) => {
+        Kind::Str
+        | Kind::Bytes
+        | Kind::List(_)
+        | Kind::Array(..)
+        | Kind::Map(_)
+        | Kind::Struct(_) => {
             format!("{name} *C.char, {name}Len C.size_t")
         }
     }
@@ -25,7 +30,12 @@ fn c_results(kind: &Kind, name: &str) -> String {
         Kind::Int { .. } => format!("{name} *C.int64_t"),
         Kind::Uint { .. } => format!("{name} *C.uint64_t"),
         Kind::Float { .. } => format!("{name} *C.double"),
-        Kind::Str | Kind::Bytes | Kind::List(_) | Kind::Array(..) | Kind::Map(_) => {
+        Kind::Str
+        | Kind::Bytes
+        | Kind::List(_)
+        | Kind::Array(..)
+        | Kind::Map(_)
+        | Kind::Struct(_) => {
             format!("{name} **C.char, {name}Len *C.size_t")
         }
     }
@@ -42,7 +52,9 @@ fn to_go(value: &Value, name: &str) -> String {
         Kind::Str => format!("{ty}(gwGoString({name}, {name}Len))"),
         Kind::Bytes => format!("gwGoBytes({name}, {name}Len)"),
         // Decoded into a variable before the call (see `write_func`).
-        Kind::List(_) | Kind::Array(..) | Kind::Map(_) => format!("a{}", &name[1..]),
+        Kind::List(_) | Kind::Array(..) | Kind::Map(_) | Kind::Struct(_) => {
+            format!("a{}", &name[1..])
+        }
     }
 }
 
@@ -55,7 +67,7 @@ fn store_result(value: &Value, var: &str, out: &str) -> String {
         Kind::Float { .. } => format!("*{out} = C.double({var})"),
         Kind::Str => format!("gwSetBytes(string({var}), {out}, {out}Len)"),
         Kind::Bytes => format!("gwSetSlice({var}, {out}, {out}Len)"),
-        Kind::List(_) | Kind::Array(..) | Kind::Map(_) => format!(
+        Kind::List(_) | Kind::Array(..) | Kind::Map(_) | Kind::Struct(_) => format!(
             "{{\n\t\tvar w gwWriter\n\t\tgwEnc{}(&w, {var})\n\t\tgwSetSlice(w.b, {out}, {out}Len)\n\t}}",
             value.mangled()
         ),
@@ -65,26 +77,33 @@ fn store_result(value: &Value, var: &str, out: &str) -> String {
 /// Collects the encoded values (lists, arrays, maps and their elements) of the binding, each
 /// once, innermost first.
 fn codec_values(binding: &Binding) -> Vec<Value> {
-    fn visit(value: &Value, out: &mut Vec<Value>) {
-        if let Kind::List(elem) | Kind::Array(_, elem) | Kind::Map(elem) = &value.kind {
-            visit(elem, out);
+    fn visit(binding: &Binding, value: &Value, out: &mut Vec<Value>) {
+        if out.iter().any(|v| v.mangled() == value.mangled()) {
+            return;
         }
-        if !out.iter().any(|v| v.mangled() == value.mangled()) {
-            out.push(value.clone());
+        out.push(value.clone());
+        match &value.kind {
+            Kind::List(elem) | Kind::Array(_, elem) | Kind::Map(elem) => visit(binding, elem, out),
+            Kind::Struct(index) => {
+                for field in &binding.structs[*index].fields {
+                    visit(binding, &field.value, out);
+                }
+            }
+            _ => {}
         }
     }
     let mut out = Vec::new();
     for func in &binding.functions {
         let values = func.params.iter().map(|p| &p.value).chain(&func.results);
         for value in values.filter(|v| v.kind.is_encoded()) {
-            visit(value, &mut out);
+            visit(binding, value, &mut out);
         }
     }
     out
 }
 
 /// The decoder and encoder of one value type, in gowright's compact format.
-fn write_codec(out: &mut String, value: &Value) {
+fn write_codec(out: &mut String, binding: &Binding, value: &Value) {
     let (m, ty) = (value.mangled(), &value.go_type);
     let _ = writeln!(out, "// gwDec{m} decodes a {ty}.");
     let _ = writeln!(out, "func gwDec{m}(r *gwReader) ({ty}, error) {{");
@@ -164,6 +183,24 @@ fn write_codec(out: &mut String, value: &Value) {
                 elem.mangled()
             );
         }
+        Kind::Struct(index) => {
+            let bound = &binding.structs[*index];
+            let _ = writeln!(
+                out,
+                "\tvar out {ty}\n\tif err := r.record({index}, \"{}\"); err != nil {{\n\t\treturn out, err\n\t}}\n\tvar err error",
+                bound.go_name
+            );
+            for field in &bound.fields {
+                let _ = writeln!(
+                    out,
+                    "\tif out.{}, err = gwDec{}(r); err != nil {{\n\t\treturn out, gwAtField(\"{}\", err)\n\t}}",
+                    field.go_name,
+                    field.value.mangled(),
+                    field.py_name
+                );
+            }
+            let _ = writeln!(out, "\treturn out, nil");
+        }
         Kind::Map(elem) => {
             let _ = writeln!(
                 out,
@@ -223,6 +260,17 @@ fn write_codec(out: &mut String, value: &Value) {
 	}}",
                 elem.mangled()
             );
+        }
+        Kind::Struct(index) => {
+            let _ = writeln!(out, "\tw.head('r', {index})");
+            for field in &binding.structs[*index].fields {
+                let _ = writeln!(
+                    out,
+                    "\tgwEnc{}(w, v.{})",
+                    field.value.mangled(),
+                    field.go_name
+                );
+            }
         }
         Kind::Map(elem) => {
             let _ = writeln!(
@@ -354,8 +402,20 @@ pub fn render(binding: &Binding) -> String {
     if !codecs.is_empty() {
         out.push_str(CODEC_RUNTIME);
     }
+    if !codecs.is_empty() {
+        let names: Vec<String> = binding
+            .structs
+            .iter()
+            .map(|s| format!("{:?}", s.go_name))
+            .collect();
+        let _ = writeln!(
+            out,
+            "// gwClassNames names the struct classes by index, for error messages.\nvar gwClassNames = []string{{{}}}\n",
+            names.join(", ")
+        );
+    }
     for value in &codecs {
-        write_codec(&mut out, value);
+        write_codec(&mut out, binding, value);
     }
     for func in &binding.functions {
         write_func(&mut out, func);
@@ -468,6 +528,15 @@ func gwAtKey(k string, err error) error {
 	return err
 }
 
+// gwAtField prefixes a field name to the path of an argument error.
+func gwAtField(name string, err error) error {
+	if e, ok := err.(gwArgError); ok {
+		e.path = "." + name + e.path
+		return e
+	}
+	return err
+}
+
 // gwKeyErr marks an error in a dict key.
 func gwKeyErr(err error) error {
 	if e, ok := err.(gwArgError); ok {
@@ -486,7 +555,7 @@ func gwArgMessage(name string, err error) *C.char {
 	return gwCString(string(e.kind) + "argument '" + name + "'" + e.path + ": " + e.msg)
 }
 
-var gwTagNames = map[byte]string{'N': "None", 'T': "bool", 'F': "bool", 'i': "int", 'u': "int", 'o': "int", 'f': "float", 's': "str", 'b': "bytes", 'l': "list", 'd': "dict"}
+var gwTagNames = map[byte]string{'r': "object", 'N': "None", 'T': "bool", 'F': "bool", 'i': "int", 'u': "int", 'o': "int", 'f': "float", 's': "str", 'b': "bytes", 'l': "list", 'd': "dict"}
 
 // gwReader reads the encoded form of an argument (in C memory, valid during the call).
 type gwReader struct {
@@ -640,6 +709,25 @@ func (r *gwReader) count(want string, tag byte) (int, error) {
 }
 
 func (r *gwReader) list() (int, error) { return r.count("list", 'l') }
+
+// record reads the head of a struct value: the class index must be the one expected.
+func (r *gwReader) record(index uint64, name string) error {
+	t, err := r.tag(name)
+	if err != nil {
+		return err
+	}
+	if t != 'r' {
+		return r.mismatch(name, t)
+	}
+	if got := r.u64(); got != index {
+		other := "another class"
+		if got < uint64(len(gwClassNames)) {
+			other = gwClassNames[got]
+		}
+		return gwArgError{kind: 'T', msg: "expected " + name + ", got " + other}
+	}
+	return nil
+}
 func (r *gwReader) dict() (int, error) { return r.count("dict", 'd') }
 
 // gwWriter builds the encoded form of a result.

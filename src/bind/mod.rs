@@ -34,6 +34,9 @@ mod tests {
     {"name": "Index", "doc": "Index groups words by first letter.", "pos": "demo.go:13", "variadic": false,
      "params": [{"name": "words", "type": {"kind": "slice", "elem": {"kind": "basic", "name": "string"}}}],
      "results": [{"name": "", "type": {"kind": "map", "key": {"kind": "basic", "name": "string"}, "elem": {"kind": "array", "len": 2, "elem": {"kind": "basic", "name": "int32"}}}}]},
+    {"name": "Swap", "doc": "Swap swaps.", "pos": "demo.go:13", "variadic": false,
+     "params": [{"name": "p", "type": {"kind": "named", "package": "", "name": "Pair"}}],
+     "results": [{"name": "", "type": {"kind": "named", "package": "", "name": "Pair"}}]},
     {"name": "Sum", "doc": "", "pos": "demo.go:14", "variadic": true,
      "params": [{"name": "xs", "type": {"kind": "slice", "elem": {"kind": "basic", "name": "int"}}}],
      "results": [{"name": "", "type": {"kind": "basic", "name": "int"}}]},
@@ -42,7 +45,11 @@ mod tests {
      "results": []}
   ],
   "types": [
-    {"name": "Celsius", "doc": "", "pos": "demo.go:3", "kind": "basic", "underlying": {"kind": "basic", "name": "float64"}, "fields": [], "methods": []}
+    {"name": "Celsius", "doc": "", "pos": "demo.go:3", "kind": "basic", "underlying": {"kind": "basic", "name": "float64"}, "fields": [], "methods": []},
+    {"name": "Pair", "doc": "Pair holds two names.", "pos": "demo.go:4", "kind": "struct", "underlying": {"kind": "unsupported", "text": "struct{...}"},
+     "fields": [{"name": "Left", "type": {"kind": "basic", "name": "string"}, "doc": "Left comes first.", "embedded": false},
+                {"name": "Right", "type": {"kind": "basic", "name": "string"}, "doc": "", "embedded": false}],
+     "methods": []}
   ],
   "skipped": [{"pos": "demo.go:20", "decl": "func Map", "reason": "generic functions are not supported"}]
 }"#,
@@ -58,7 +65,7 @@ mod tests {
             .iter()
             .map(|f| f.py_name.as_str())
             .collect();
-        assert_eq!(names, ["add", "parse_url", "warm", "index"]);
+        assert_eq!(names, ["add", "parse_url", "warm", "index", "swap"]);
         insta::assert_snapshot!(binding.skipped.join("\n"), @r"
         demo.go:20: func Map: generic functions are not supported
         demo.go:14: func Sum: variadic functions are not supported yet
@@ -73,5 +80,6 @@ mod tests {
         insta::assert_snapshot!("glue.c", super::gen_c::render(&binding, "demo", "_demo"));
         insta::assert_snapshot!("__init__.py", super::gen_py::render_init(&binding, "_demo"));
         insta::assert_snapshot!("_demo.pyi", super::gen_py::render_stub(&binding));
+        insta::assert_snapshot!("_types.py", super::gen_py::render_types(&binding));
     }
 }

@@ -1,0 +1,88 @@
+"""Go structs passed by value as Python dataclasses (`bindings = "lib"`)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from checks import check_wheel
+from conftest import FIXTURES, gowright, make_venv, run, tool
+
+
+@pytest.fixture(scope="module")
+def built(gowright_bin, tmp_path_factory):
+    root = tmp_path_factory.mktemp("structs")
+    proj = root / "structs-lib"
+    shutil.copytree(FIXTURES / "structs-lib", proj)
+    proc = gowright(gowright_bin, "build", cwd=proj)
+    wheel = Path(proc.stdout.strip())
+    check_wheel(wheel)
+    run([tool("abi3audit"), "--strict", "--report", wheel])
+    python = make_venv(root / "venv", with_uv=True)
+    run([tool("uv"), "pip", "install", "--quiet", "--python", python, wheel])
+    return python, proc.stderr
+
+
+def check(python, code: str) -> None:
+    assert run([python, "-c", "import shapes as s\n" + code + "\nprint('ok')"]).stdout == "ok\n"
+
+
+def test_structs_round_trip(built):
+    python, _ = built
+    check(python, """
+import dataclasses
+assert s.mid(s.Point(0, 0), s.Point(2, 4)) == s.Point(1.0, 2.0)
+assert s.mid(a=s.Point(x=1), b=s.Point(y=2)) == s.Point(0.5, 1.0)
+assert s.area(s.Rect(s.Point(0, 0), s.Point(2, 3))) == 6.0
+r = s.bounds([s.Point(1, 1), s.Point(-1, 5)])
+assert r == s.Rect(min=s.Point(-1, 1), max=s.Point(1, 5), name="bounds", tags=["computed"])
+assert s.depth(s.chain(30)) == 30
+assert s.chain(2) == s.Tree(value=2, children=[s.Tree(value=1)])
+assert s.index({"a": s.Point(), "b": s.Point()}) in (["a", "b"], ["b", "a"])
+assert s.Rect() == s.Rect(s.Point(), s.Point(), "", [])
+assert dataclasses.is_dataclass(s.Point) and [f.name for f in dataclasses.fields(s.Rect)] == ["min", "max", "name", "tags"]
+assert s.Point.__doc__ == "Point is a point in the plane."
+try:
+    s.bounds([])
+except s.GoError as e:
+    assert str(e) == "no points"
+""")
+
+
+def test_struct_argument_errors(built):
+    python, _ = built
+    check(python, """
+for call, text in [
+    (lambda: s.mid(1, s.Point()), "argument 'a': expected Point, got int"),
+    (lambda: s.mid(s.Point("x", 0), s.Point()), "argument 'a'.x: expected float, got str"),
+    (lambda: s.area(s.Point()), "argument 'r': expected Rect, got Point"),
+    (lambda: s.area(s.Rect(tags=[1])), "argument 'r'.tags[0]: expected str, got int"),
+]:
+    try:
+        call()
+    except TypeError as e:
+        assert str(e) == text, (str(e), text)
+    else:
+        raise AssertionError(text)
+""")
+
+
+def test_unbindable_structs_are_reported(built):
+    _, stderr = built
+    assert "shapes.go:29: type Signal: field C: type `chan int` is not supported yet" in stderr
+    assert "type Labeled: field Point: embedded fields are not supported yet" in stderr
+
+
+def test_stubs(built, tmp_path):
+    python, _ = built
+    script = tmp_path / "use.py"
+    script.write_text(
+        "import shapes\n"
+        "p: shapes.Point = shapes.mid(shapes.Point(0, 0), shapes.Point(1.0, 2.0))\n"
+        "x: float = p.x\n"
+        "r: shapes.Rect = shapes.bounds([p])\n"
+        "t: list[str] = r.tags\n"
+    )
+    run([tool("mypy"), "--strict", "--python-executable", python, script])
