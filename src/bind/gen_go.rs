@@ -454,13 +454,13 @@ func gwGoString(p *C.char, n C.size_t) string {
 	return string(unsafe.Slice((*byte)(unsafe.Pointer(p)), int(n)))
 }
 
-// gwGoBytes copies n bytes at p into a Go byte slice the callee may keep.
+// gwGoBytes copies n bytes at p into a Go byte slice the callee may keep. (append allocates
+// without zeroing the memory it then fills: make+copy would write every byte twice.)
 func gwGoBytes(p *C.char, n C.size_t) []byte {
-	b := make([]byte, int(n))
-	if n > 0 {
-		copy(b, unsafe.Slice((*byte)(unsafe.Pointer(p)), int(n)))
+	if n == 0 {
+		return []byte{}
 	}
-	return b
+	return append([]byte(nil), unsafe.Slice((*byte)(unsafe.Pointer(p)), int(n))...)
 }
 
 // gwSetBytes copies s into C memory (freed by the glue) and stores its address and length.

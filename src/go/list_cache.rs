@@ -1,10 +1,12 @@
 //! Remembering `go list` between builds.
 //!
 //! Listing a package and its dependencies costs about as much as a warm `go build`. Its answer
-//! only changes when a file in one of the project's package directories, `go.mod`/`go.sum`/
-//! `go.work`, the Go version, the target or the build tags change; so the answer is stored beside
-//! a fingerprint of exactly those (names, sizes and modification times, as cargo does) and reused
-//! while the fingerprint matches. Dependencies outside the project come from the module cache,
+//! only changes when the set of files in one of the project's package directories, the header of
+//! a Go file (build constraints, package clause, cgo preamble, imports: everything before the
+//! first declaration), another source file (C, assembly...), `go.mod`/`go.sum`/`go.work`, the Go
+//! version, the target or the build tags change; so the answer is stored beside a fingerprint of
+//! exactly those and reused while the fingerprint matches. Editing a function body does not
+//! invalidate it. Dependencies outside the project come from the module cache,
 //! which is immutable for a given `go.sum`.
 
 use std::path::{Path, PathBuf};
@@ -22,8 +24,28 @@ struct Stored {
     package: GoPackage,
 }
 
-/// Name, size and modification time of every file directly in `dir`, sorted.
+/// The part of a Go source file that decides what `go list` says about its package: everything
+/// before the first top-level declaration.
+fn go_header(text: &str) -> &str {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if [
+            "func ", "func(", "type ", "var ", "var(", "const ", "const(",
+        ]
+        .iter()
+        .any(|d| line.starts_with(d))
+        {
+            break;
+        }
+        offset += line.len();
+    }
+    &text[..offset]
+}
+
+/// One line per file directly in `dir`, sorted: for a Go file its name and the digest of its
+/// header, for others name, size and modification time.
 fn dir_fingerprint(dir: &Path, out: &mut Vec<String>) {
+    use sha2::{Digest, Sha256};
     let mut entries: Vec<String> = match std::fs::read_dir(dir) {
         Ok(read) => read
             .flatten()
@@ -31,6 +53,13 @@ fn dir_fingerprint(dir: &Path, out: &mut Vec<String>) {
                 let meta = e.metadata().ok()?;
                 if meta.is_dir() {
                     return None;
+                }
+                let path = e.path();
+                if path.extension().is_some_and(|x| x == "go") {
+                    let text = std::fs::read_to_string(&path).ok()?;
+                    let digest = Sha256::digest(go_header(&text).as_bytes());
+                    let hex: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
+                    return Some(format!("{}\t{hex}", path.display()));
                 }
                 let mtime = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
                 Some(format!(
@@ -134,5 +163,19 @@ impl GoToolchain {
             let _ = std::fs::write(cache_file, json);
         }
         Ok(stored.package)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::go_header;
+
+    #[test]
+    fn header_ends_at_the_first_declaration() {
+        let src = "//go:build linux\n\n// Package x.\npackage x\n\n/*\n#include <stdio.h>\n*/\nimport \"C\"\nimport (\n\t\"fmt\"\n)\n\nfunc F() { fmt.Println() }\n";
+        let header = go_header(src);
+        assert!(header.ends_with(")\n\n"), "{header:?}");
+        assert!(header.contains("#include <stdio.h>"));
+        assert_eq!(go_header("package x\nvar v = 1\n"), "package x\n");
     }
 }

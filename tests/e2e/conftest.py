@@ -56,7 +56,18 @@ def gowright_bin() -> Path:
 def wheelhouse(tmp_path_factory) -> Path:
     """A directory holding gowright's own wheel (built with maturin), for isolated builds."""
     out = tmp_path_factory.mktemp("wheelhouse")
-    run([tool("maturin"), "build", "--profile", "dev", "--quiet", "-o", out], cwd=REPO)
+    # A target directory of its own: relinking target/debug/gowright while other tests run it
+    # would pull it from under them.
+    # maturin moves the binary it builds out of the target directory, so two test workers must
+    # not build at the same time: take turns on a lock file.
+    import fcntl
+
+    target = REPO / "target" / "maturin"
+    target.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, CARGO_TARGET_DIR=str(target))
+    with open(target / "build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        run([tool("maturin"), "build", "--profile", "dev", "--quiet", "-o", out], cwd=REPO, env=env)
     assert list(out.glob("gowright-*.whl")), "maturin built no gowright wheel"
     return out
 
