@@ -176,11 +176,14 @@ fn build_wheels_inner(
     editable: bool,
     printer: Printer,
 ) -> anyhow::Result<Vec<BuiltWheel>> {
-    let go = GoToolchain::locate()?;
+    ensure_build_dir(&cfg.build_dir())?;
+    let go = GoToolchain::locate_cached(
+        &cfg.build_dir().join("gowright").join("go-env.json"),
+        &cfg.root,
+    )?;
     printer.detail(format!("using {} ({})", go.go.display(), go.version));
     let mut plan = BuildPlan::new(cfg, selection, go.host, out_dir)?;
     plan.editable = editable;
-    ensure_build_dir(&cfg.build_dir())?;
 
     printer.status(
         "Building",
