@@ -1,0 +1,7 @@
+module example.com/gocalls/plain
+
+go 1.21
+
+require example.com/gocalls v0.0.0
+
+replace example.com/gocalls => ../gopkg
