@@ -107,6 +107,18 @@ pub fn build_lib(
         target,
     )?;
     let binding = api::plan(&dump);
+    if cfg.tool.strict && !binding.skipped.is_empty() {
+        return Err(UserError::new(format!(
+            "{} exported declaration(s) of {} cannot be bound:\n  {}",
+            binding.skipped.len(),
+            package.import_path,
+            binding.skipped.join("\n  ")
+        ))
+        .hint(
+            "change or unexport them, or set `tool.gowright.strict = false` to build without them",
+        )
+        .into());
+    }
     for skipped in &binding.skipped {
         printer.warn(format!("not bound: {skipped}"));
     }

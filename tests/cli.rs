@@ -255,3 +255,30 @@ fn list_targets() {
     assert!(text.lines().any(|l| l == "linux/arm64"));
     assert!(text.lines().any(|l| l == "windows/amd64"));
 }
+
+#[test]
+fn strict_lib_refuses_unbindable_declarations() {
+    let dir = project(&[
+        (
+            "pyproject.toml",
+            &pyproject(
+                "requires-python = \">=3.11\"\n[tool.gowright]\nbindings = \"lib\"\nstrict = true\n",
+            ),
+        ),
+        ("go.mod", GO_MOD),
+        (
+            "lib.go",
+            "package t\n\n// Add adds.\nfunc Add(a, b int) int { return a + b }\n\n// Feed takes a channel.\nfunc Feed(c chan int) {}\n",
+        ),
+    ]);
+    let err = fails(dir.path(), &["build"], &[]);
+    assert!(
+        err.contains("1 exported declaration(s) of example.com/t cannot be bound"),
+        "{err}"
+    );
+    assert!(
+        err.contains("lib.go:7: func Feed: parameter 1: type `chan int` is not supported yet"),
+        "{err}"
+    );
+    assert!(err.contains("hint: change or unexport them"), "{err}");
+}

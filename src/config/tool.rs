@@ -48,6 +48,7 @@ pub const TOOL_KEYS: &[&str] = &[
     "module-name",
     "binary-name",
     "version-variable",
+    "strict",
 ];
 
 /// `[tool.gowright]` as written in `pyproject.toml`.
@@ -66,6 +67,7 @@ pub struct RawToolConfig {
     pub module_name: Option<String>,
     pub binary_name: Option<String>,
     pub version_variable: Option<String>,
+    pub strict: Option<bool>,
 }
 
 /// `[tool.gowright]`, validated, with defaults filled in.
@@ -95,6 +97,8 @@ pub struct ToolConfig {
     pub binary_name: Option<String>,
     /// A Go string variable (`main.version`) set to the package version with `-ldflags -X`.
     pub version_variable: Option<String>,
+    /// `lib`: refuse to build when an exported declaration cannot be bound, instead of warning.
+    pub strict: bool,
 }
 
 /// Checks the keys of `[tool.gowright]` before typed parsing, so that a typo gets a suggestion.
@@ -194,6 +198,7 @@ impl RawToolConfig {
             module_name: self.module_name,
             binary_name: self.binary_name,
             version_variable: self.version_variable,
+            strict: self.strict.unwrap_or(false),
         })
     }
 }
