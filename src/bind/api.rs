@@ -34,6 +34,10 @@ pub enum Kind {
     /// An exported struct type of the package, by value ↔ an instance of the generated
     /// dataclass; the index is into [`Binding::structs`].
     Struct(usize),
+    /// A pointer to an exported struct type with methods (`*T`) ↔ an instance of the generated
+    /// class holding a handle to the live Go value; the index is into [`Binding::handles`].
+    /// `nil` ↔ `None`.
+    Handle(usize),
 }
 
 impl Kind {
@@ -104,6 +108,37 @@ pub struct BoundFunc {
     pub results: Vec<Value>,
     /// Whether the last Go result is an `error` (raised as `GoError`).
     pub returns_error: bool,
+    /// For a method: the index of its type in [`Binding::handles`].
+    pub receiver: Option<usize>,
+}
+
+impl BoundFunc {
+    /// The name of the C and Go functions of this function or method (`Add`, `Counter_Inc`).
+    pub fn c_name(&self, binding: &Binding) -> String {
+        match self.receiver {
+            Some(h) => format!("{}_{}", binding.handles[h].go_name, self.go_name),
+            None => self.go_name.clone(),
+        }
+    }
+
+    /// The name of the extension module's function (`add`, `_Counter_inc` for a method, called
+    /// by the class in `_types.py`).
+    pub fn ext_name(&self, binding: &Binding) -> String {
+        match self.receiver {
+            Some(h) => format!("_{}_{}", binding.handles[h].go_name, self.py_name),
+            None => self.py_name.clone(),
+        }
+    }
+}
+
+/// A struct type used through pointers: a Python class holding a handle to the Go value, with
+/// the type's exported methods.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoundHandle {
+    pub go_name: String,
+    pub doc: String,
+    /// Indices into [`Binding::functions`] of its methods.
+    pub methods: Vec<usize>,
 }
 
 /// An exported field of a bound struct.
@@ -132,6 +167,8 @@ pub struct Binding {
     pub functions: Vec<BoundFunc>,
     /// Struct types bound by value, in the order their classes are numbered.
     pub structs: Vec<BoundStruct>,
+    /// Struct types bound by reference (handles), in the order their classes are numbered.
+    pub handles: Vec<BoundHandle>,
     /// One line per exported declaration left out: `file.go:12: func F: reason`.
     pub skipped: Vec<String>,
 }
@@ -182,6 +219,60 @@ fn basic_kind(name: &str) -> Option<Kind> {
 struct Planner<'a> {
     dump: &'a ApiDump,
     structs: Vec<BoundStruct>,
+    handles: Vec<BoundHandle>,
+    /// Struct types with methods or used through pointers: bound as handles, not by value.
+    handle_types: Vec<String>,
+}
+
+/// The struct types of the package that are bound by reference: those with exported methods,
+/// and those some signature uses through a pointer.
+fn handle_types(dump: &ApiDump) -> Vec<String> {
+    fn pointers(ty: &TypeRef, out: &mut Vec<String>) {
+        match ty {
+            TypeRef::Pointer { elem } => {
+                if let TypeRef::Named { package, name } = &**elem
+                    && package.is_empty()
+                {
+                    out.push(name.clone());
+                }
+                pointers(elem, out);
+            }
+            TypeRef::Slice { elem } | TypeRef::Array { elem, .. } => pointers(elem, out),
+            TypeRef::Map { key, elem } => {
+                pointers(key, out);
+                pointers(elem, out);
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    let signatures = dump
+        .functions
+        .iter()
+        .flat_map(|f| f.params.iter().chain(&f.results))
+        .chain(
+            dump.types
+                .iter()
+                .flat_map(|t| &t.methods)
+                .flat_map(|m| m.params.iter().chain(&m.results)),
+        );
+    for param in signatures {
+        pointers(&param.ty, &mut out);
+    }
+    out.extend(
+        dump.types
+            .iter()
+            .filter(|t| !t.methods.is_empty())
+            .map(|t| t.name.clone()),
+    );
+    out.retain(|name| {
+        dump.types
+            .iter()
+            .any(|t| &t.name == name && t.kind == "struct")
+    });
+    out.sort();
+    out.dedup();
+    out
 }
 
 impl Planner<'_> {
@@ -208,6 +299,11 @@ impl Planner<'_> {
             }
             TypeRef::Slice { elem } => {
                 let elem = self.value_of(elem)?;
+                if matches!(elem.kind, Kind::Handle(_)) {
+                    return Err(format!(
+                        "type `{ty}`: pointers inside containers are not supported yet"
+                    ));
+                }
                 Ok(Value {
                     go_type: format!("[]{}", elem.go_type),
                     kind: Kind::List(Box::new(elem)),
@@ -215,6 +311,11 @@ impl Planner<'_> {
             }
             TypeRef::Array { len, elem } => {
                 let elem = self.value_of(elem)?;
+                if matches!(elem.kind, Kind::Handle(_)) {
+                    return Err(format!(
+                        "type `{ty}`: pointers inside containers are not supported yet"
+                    ));
+                }
                 Ok(Value {
                     go_type: format!("[{len}]{}", elem.go_type),
                     kind: Kind::Array(*len, Box::new(elem)),
@@ -227,6 +328,11 @@ impl Planner<'_> {
                     }) =>
             {
                 let elem = self.value_of(elem)?;
+                if matches!(elem.kind, Kind::Handle(_)) {
+                    return Err(format!(
+                        "type `{ty}`: pointers inside containers are not supported yet"
+                    ));
+                }
                 Ok(Value {
                     go_type: format!("map[string]{}", elem.go_type),
                     kind: Kind::Map(Box::new(elem)),
@@ -245,14 +351,48 @@ impl Planner<'_> {
                             go_type: format!("{GO_PACKAGE_ALIAS}.{name}"),
                         })
                     }
+                    _ if self.handle_types.contains(name) => Err(format!(
+                        "type `{name}` is used through pointers (it has methods): pass *{name}"
+                    )),
                     _ if decl.is_some_and(|d| d.kind == "struct") => self
                         .struct_value(name)
                         .map_err(|e| format!("type `{name}`: {e}")),
                     _ => Err(format!("type `{name}` is not supported yet")),
                 }
             }
+            TypeRef::Pointer { elem } => match &**elem {
+                TypeRef::Named { package, name }
+                    if package.is_empty() && self.handle_types.contains(name) =>
+                {
+                    Ok(Value {
+                        kind: Kind::Handle(self.handle_index(name)),
+                        go_type: format!("*{GO_PACKAGE_ALIAS}.{name}"),
+                    })
+                }
+                _ => Err(format!("type `{ty}` is not supported yet")),
+            },
             other => Err(format!("type `{other}` is not supported yet")),
         }
+    }
+
+    /// The index of the handle class of `name`, registering it on first use.
+    fn handle_index(&mut self, name: &str) -> usize {
+        if let Some(i) = self.handles.iter().position(|h| h.go_name == name) {
+            return i;
+        }
+        let doc = self
+            .dump
+            .types
+            .iter()
+            .find(|t| t.name == name)
+            .map(|t| t.doc.clone())
+            .unwrap_or_default();
+        self.handles.push(BoundHandle {
+            go_name: name.to_string(),
+            doc,
+            methods: Vec::new(),
+        });
+        self.handles.len() - 1
     }
 
     /// The binding of the struct type `name` by value, registering it on first use.
@@ -285,6 +425,13 @@ impl Planner<'_> {
                 self.value_of(&field.ty)
             };
             match resolved {
+                Ok(value) if matches!(value.kind, Kind::Handle(_)) => {
+                    self.structs.truncate(index);
+                    return Err(format!(
+                        "field {}: pointers in struct fields are not supported yet",
+                        field.name
+                    ));
+                }
                 Ok(value) => fields.push(BoundField {
                     go_name: field.name.clone(),
                     py_name: snake_case(&field.name),
@@ -341,6 +488,7 @@ impl Planner<'_> {
             params,
             results,
             returns_error,
+            receiver: None,
         })
     }
 }
@@ -350,6 +498,8 @@ pub fn plan(dump: &ApiDump) -> Binding {
     let mut planner = Planner {
         dump,
         structs: Vec::new(),
+        handles: Vec::new(),
+        handle_types: handle_types(dump),
     };
     let mut functions = Vec::new();
     let mut skipped: Vec<String> = dump
@@ -375,11 +525,48 @@ pub fn plan(dump: &ApiDump) -> Binding {
             Err(reason) => skipped.push(format!("{}: func {}: {reason}", func.pos, func.name)),
         }
     }
+    // Types used through pointers become handle classes with their methods. Binding a method
+    // can register another handle class, so the list may grow while it is walked.
+    for name in planner.handle_types.clone() {
+        planner.handle_index(&name);
+    }
+    let mut next = 0;
+    while next < planner.handles.len() {
+        let name = planner.handles[next].go_name.clone();
+        let decl = dump
+            .types
+            .iter()
+            .find(|t| t.name == name)
+            .expect("a handle type is declared");
+        for method in &decl.methods {
+            let as_func = Func {
+                name: method.name.clone(),
+                doc: method.doc.clone(),
+                pos: method.pos.clone(),
+                params: method.params.clone(),
+                results: method.results.clone(),
+                variadic: method.variadic,
+            };
+            match planner.bind_func(&as_func) {
+                Ok(mut bound) => {
+                    bound.receiver = Some(next);
+                    planner.handles[next].methods.push(functions.len());
+                    functions.push(bound);
+                }
+                Err(reason) => skipped.push(format!(
+                    "{}: method {name}.{}: {reason}",
+                    method.pos, method.name
+                )),
+            }
+        }
+        next += 1;
+    }
     // Every exported struct becomes a class, used by a function or not. Named basic types
     // (`type Celsius float64`) are bound as their values; other types not yet.
     for ty in &dump.types {
         let result = match ty.kind.as_str() {
             "basic" => Ok(()),
+            _ if planner.handle_types.contains(&ty.name) => Ok(()),
             "struct" => planner.struct_value(&ty.name).map(drop),
             _ => Err(format!("type `{}` is not supported yet", ty.underlying)),
         };
@@ -392,6 +579,7 @@ pub fn plan(dump: &ApiDump) -> Binding {
         import_path: dump.package.import_path.clone(),
         functions,
         structs: planner.structs,
+        handles: planner.handles,
         skipped,
     }
 }

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::api::{Binding, BoundFunc, Kind};
+use super::api::{Binding, BoundFunc, BoundParam, Kind, Value};
 use super::gen_go::export_name;
 
 /// A C string literal holding `text`.
@@ -29,14 +29,15 @@ pub fn c_string(text: &str) -> String {
 
 /// The docstring of a function, starting with the signature line CPython turns into
 /// `__text_signature__`.
-fn docstring(func: &BoundFunc) -> String {
-    let params: Vec<&str> = func.params.iter().map(|p| p.py_name.as_str()).collect();
+fn docstring(func: &BoundFunc, binding: &Binding) -> String {
+    let mut params: Vec<&str> = func.receiver.map(|_| "self").into_iter().collect();
+    params.extend(func.params.iter().map(|p| p.py_name.as_str()));
     let mut sig = String::from("$module");
     for p in &params {
         sig.push_str(", ");
         sig.push_str(p);
     }
-    let mut doc = format!("{}({sig})\n--\n\n", func.py_name);
+    let mut doc = format!("{}({sig})\n--\n\n", func.ext_name(binding));
     if func.doc.is_empty() {
         let _ = write!(doc, "Calls the Go function {}.", func.go_name);
     } else {
@@ -45,20 +46,32 @@ fn docstring(func: &BoundFunc) -> String {
     doc
 }
 
-fn write_func(out: &mut String, func: &BoundFunc) {
-    let n = func.params.len();
+fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc) {
+    // A method takes its receiver as a leading `self` argument.
+    let receiver = func.receiver.map(|h| BoundParam {
+        py_name: "self".into(),
+        value: Value {
+            kind: Kind::Handle(h),
+            go_type: String::new(),
+        },
+    });
+    let params: Vec<BoundParam> = receiver
+        .into_iter()
+        .chain(func.params.iter().cloned())
+        .collect();
+    let fn_name = func.ext_name(binding);
+    let n = params.len();
     let _ = writeln!(
         out,
-        "/* {}: calls the Go function {}. */",
-        func.py_name, func.go_name
+        "/* {fn_name}: calls the Go function {}. */",
+        func.c_name(binding)
     );
     let _ = writeln!(
         out,
-        "static PyObject *gw_fn_{}(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {{",
-        func.py_name
+        "static PyObject *gw_fn_{fn_name}(PyObject *self, PyObject *const *args, Py_ssize_t nargs, PyObject *kwnames) {{"
     );
     out.push_str("    (void)self;\n");
-    let names: Vec<String> = func.params.iter().map(|p| c_string(&p.py_name)).collect();
+    let names: Vec<String> = params.iter().map(|p| c_string(&p.py_name)).collect();
     let _ = writeln!(
         out,
         "    static const char *const names[] = {{{}NULL}};",
@@ -68,16 +81,23 @@ fn write_func(out: &mut String, func: &BoundFunc) {
     let _ = writeln!(
         out,
         "    if (gw_parse_args({}, args, nargs, kwnames, names, {n}, argv) < 0) return NULL;",
-        c_string(&func.py_name)
+        c_string(&fn_name)
     );
 
     // Arguments.
     let mut buffers = Vec::new();
     let mut encoded: Vec<usize> = Vec::new();
     let mut call_args = Vec::new();
-    for (i, p) in func.params.iter().enumerate() {
+    for (i, p) in params.iter().enumerate() {
         let name = c_string(&p.py_name);
         match p.value.kind {
+            Kind::Handle(h) => {
+                let _ = writeln!(
+                    out,
+                    "    uint64_t p{i};\n    if (gw_as_handle(argv[{i}], {h}, {name}, &p{i}) < 0) goto fail;"
+                );
+                call_args.push(format!("p{i}"));
+            }
             Kind::Bool => {
                 let _ = writeln!(
                     out,
@@ -134,6 +154,10 @@ fn write_func(out: &mut String, func: &BoundFunc) {
     // Results.
     for (i, r) in func.results.iter().enumerate() {
         match r.kind {
+            Kind::Handle(_) => {
+                let _ = writeln!(out, "    uint64_t r{i} = 0;");
+                call_args.push(format!("&r{i}"));
+            }
             Kind::Bool => {
                 let _ = writeln!(out, "    int r{i} = 0;");
                 call_args.push(format!("&r{i}"));
@@ -164,7 +188,12 @@ fn write_func(out: &mut String, func: &BoundFunc) {
     out.push_str("    char *gw_err = NULL, *gw_panic = NULL, *gw_arg_err = NULL;\n");
     call_args.push("&gw_err, &gw_panic, &gw_arg_err".into());
     out.push_str("    Py_BEGIN_ALLOW_THREADS\n");
-    let _ = writeln!(out, "    {}({});", export_name(func), call_args.join(", "));
+    let _ = writeln!(
+        out,
+        "    {}({});",
+        export_name(func, binding),
+        call_args.join(", ")
+    );
     out.push_str("    Py_END_ALLOW_THREADS\n");
     for i in &buffers {
         let _ = writeln!(out, "    PyBuffer_Release(&p{i});\n    held_{i} = 0;");
@@ -180,6 +209,7 @@ fn write_func(out: &mut String, func: &BoundFunc) {
     out.push_str("    if (gw_err != NULL) return gw_raise(gw_GoError, gw_err);\n");
     let convert = |i: usize, kind: &Kind| -> String {
         match kind {
+            Kind::Handle(h) => format!("gw_wrap_handle({h}, r{i})"),
             Kind::Bool => format!("PyBool_FromLong(r{i})"),
             Kind::Int { .. } => format!("PyLong_FromLongLong((long long)r{i})"),
             Kind::Uint { .. } => format!("PyLong_FromUnsignedLongLong((unsigned long long)r{i})"),
@@ -290,7 +320,75 @@ fn write_class_tables(out: &mut String, binding: &Binding, package: &str) {
         "static const Py_ssize_t gw_class_nfields[] = {{{counts}0}};"
     );
     let _ = writeln!(out, "static PyObject *gw_classes[GW_NCLASSES + 1];\n");
+    out.push_str(
+        "/* The classes of the Go types used through pointers (handles), also in _types.py. */\n",
+    );
+    let _ = writeln!(out, "#define GW_NHANDLES {}", binding.handles.len());
+    let names: String = binding
+        .handles
+        .iter()
+        .map(|h| format!("{}, ", c_string(&h.go_name)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "static const char *const gw_handle_names[] = {{{names}NULL}};"
+    );
+    let _ = writeln!(
+        out,
+        "static PyObject *gw_handle_classes[GW_NHANDLES + 1];\n"
+    );
+    if !binding.handles.is_empty() {
+        out.push_str(HANDLE_RUNTIME);
+    }
 }
+
+/// Helpers for handles, emitted only when the package has handle types.
+const HANDLE_RUNTIME: &str = r#"/* The handle of a Go value held by a Python object of handle class `h`; None is nil (0). */
+static int gw_as_handle(PyObject *obj, int h, const char *name, uint64_t *out) {
+    if (obj == Py_None) {
+        *out = 0;
+        return 0;
+    }
+    int ok = PyObject_IsInstance(obj, gw_handle_classes[h]);
+    if (ok < 0) return -1;
+    if (!ok) {
+        PyObject *type_name = PyType_GetName(Py_TYPE(obj));
+        if (type_name != NULL) {
+            PyErr_Format(PyExc_TypeError, "argument '%s' must be %s, not %U", name, gw_handle_names[h], type_name);
+            Py_DECREF(type_name);
+        }
+        return -1;
+    }
+    PyObject *handle = PyObject_GetAttrString(obj, "_gw_handle");
+    if (handle == NULL) return -1;
+    *out = (uint64_t)PyLong_AsUnsignedLongLong(handle);
+    Py_DECREF(handle);
+    if (*out == (uint64_t)-1 && PyErr_Occurred()) return -1;
+    if (*out == 0) {
+        PyErr_Format(PyExc_ValueError, "argument '%s': this %s was closed", name, gw_handle_names[h]);
+        return -1;
+    }
+    return 0;
+}
+
+/* A Python object of handle class `h` holding `handle` (None for nil). */
+static PyObject *gw_wrap_handle(int h, uint64_t handle) {
+    if (handle == 0) Py_RETURN_NONE;
+    PyObject *obj = PyObject_CallMethod(gw_handle_classes[h], "_gw_wrap", "K", (unsigned long long)handle);
+    if (obj == NULL) gw_release_handle(handle);
+    return obj;
+}
+
+/* _gw_release(handle): called when a handle object is collected or closed. */
+static PyObject *gw_fn_release(PyObject *self, PyObject *arg) {
+    (void)self;
+    unsigned long long handle = PyLong_AsUnsignedLongLong(arg);
+    if (handle == (unsigned long long)-1 && PyErr_Occurred()) return NULL;
+    gw_release_handle(handle);
+    Py_RETURN_NONE;
+}
+
+"#;
 
 /// Renders `glue.c` for the extension module `ext_name` (e.g. `_hello`) inside the Python package
 /// `package` (e.g. `hello`).
@@ -304,17 +402,20 @@ pub fn render(binding: &Binding, package: &str, ext_name: &str) -> String {
     write_class_tables(&mut out, binding, package);
     out.push_str(RUNTIME);
     for func in &binding.functions {
-        write_func(&mut out, func);
+        write_func(&mut out, binding, func);
     }
     out.push_str("static PyMethodDef gw_methods[] = {\n");
     for func in &binding.functions {
         let _ = writeln!(
             out,
             "    {{{}, (PyCFunction)(void (*)(void))gw_fn_{}, METH_FASTCALL | METH_KEYWORDS,\n     {}}},",
-            c_string(&func.py_name),
-            func.py_name,
-            c_string(&docstring(func))
+            c_string(&func.ext_name(binding)),
+            func.ext_name(binding),
+            c_string(&docstring(func, binding))
         );
+    }
+    if !binding.handles.is_empty() {
+        out.push_str("    {\"_gw_release\", gw_fn_release, METH_O, \"Releases the Go value behind a handle.\"},\n");
     }
     out.push_str("    {NULL, NULL, 0, NULL},\n};\n\n");
     let doc = if binding.package_doc.is_empty() {
@@ -732,6 +833,23 @@ static PyObject *gw_init_module(struct PyModuleDef *def, const char *error_name,
         for (Py_ssize_t c = 0; c < GW_NCLASSES; c++) {
             gw_classes[c] = PyObject_GetAttrString(types, gw_class_names[c]);
             if (gw_classes[c] == NULL) {
+                Py_DECREF(types);
+                Py_DECREF(m);
+                return NULL;
+            }
+        }
+        Py_DECREF(types);
+    }
+    if (GW_NHANDLES > 0) {
+        PyObject *types = PyImport_ImportModule(gw_types_module);
+        if (types == NULL || PyObject_SetAttrString(types, "_gw_ext", m) < 0) {
+            Py_XDECREF(types);
+            Py_DECREF(m);
+            return NULL;
+        }
+        for (Py_ssize_t c = 0; c < GW_NHANDLES; c++) {
+            gw_handle_classes[c] = PyObject_GetAttrString(types, gw_handle_names[c]);
+            if (gw_handle_classes[c] == NULL) {
                 Py_DECREF(types);
                 Py_DECREF(m);
                 return NULL;

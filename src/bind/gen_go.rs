@@ -8,6 +8,7 @@ use super::api::{Binding, BoundFunc, GO_PACKAGE_ALIAS, Kind, Value};
 /// The C parameters a value of `kind` takes as an argument of an export.
 fn c_params(kind: &Kind, name: &str) -> String {
     match kind {
+        Kind::Handle(_) => format!("{name} C.uint64_t"),
         Kind::Bool => format!("{name} C.int"),
         Kind::Int { .. } => format!("{name} C.int64_t"),
         Kind::Uint { .. } => format!("{name} C.uint64_t"),
@@ -26,6 +27,7 @@ fn c_params(kind: &Kind, name: &str) -> String {
 /// The C out-parameters a result of `kind` is written to.
 fn c_results(kind: &Kind, name: &str) -> String {
     match kind {
+        Kind::Handle(_) => format!("{name} *C.uint64_t"),
         Kind::Bool => format!("{name} *C.int"),
         Kind::Int { .. } => format!("{name} *C.int64_t"),
         Kind::Uint { .. } => format!("{name} *C.uint64_t"),
@@ -45,6 +47,7 @@ fn c_results(kind: &Kind, name: &str) -> String {
 fn to_go(value: &Value, name: &str) -> String {
     let ty = &value.go_type;
     match value.kind {
+        Kind::Handle(_) => format!("gwFromHandle[{ty}]({name})"),
         Kind::Bool if ty == "bool" => format!("{name} != 0"),
         Kind::Bool => format!("{ty}({name} != 0)"),
         Kind::Int { .. } | Kind::Uint { .. } | Kind::Float { .. } => format!("{ty}({name})"),
@@ -61,6 +64,7 @@ fn to_go(value: &Value, name: &str) -> String {
 /// The Go statement storing Go result `value` into the C out-parameter `out`.
 fn store_result(value: &Value, var: &str, out: &str) -> String {
     match value.kind {
+        Kind::Handle(_) => format!("*{out} = gwNewHandle({var})"),
         Kind::Bool => format!("*{out} = gwBool(bool({var}))"),
         Kind::Int { .. } => format!("*{out} = C.int64_t({var})"),
         Kind::Uint { .. } => format!("*{out} = C.uint64_t({var})"),
@@ -108,6 +112,7 @@ fn write_codec(out: &mut String, binding: &Binding, value: &Value) {
     let _ = writeln!(out, "// gwDec{m} decodes a {ty}.");
     let _ = writeln!(out, "func gwDec{m}(r *gwReader) ({ty}, error) {{");
     match &value.kind {
+        Kind::Handle(_) => unreachable!("handles cross as C integers, not encoded"),
         Kind::Bool => {
             let _ = writeln!(
                 out,
@@ -233,6 +238,7 @@ fn write_codec(out: &mut String, binding: &Binding, value: &Value) {
     let _ = writeln!(out, "// gwEnc{m} encodes a {ty}.");
     let _ = writeln!(out, "func gwEnc{m}(w *gwWriter, v {ty}) {{");
     match &value.kind {
+        Kind::Handle(_) => unreachable!("handles cross as C integers, not encoded"),
         Kind::Bool => {
             let _ = writeln!(out, "	w.bool(bool(v))");
         }
@@ -297,17 +303,22 @@ fn write_codec(out: &mut String, binding: &Binding, value: &Value) {
 }
 
 /// The name of the C function exported for `func`.
-pub fn export_name(func: &BoundFunc) -> String {
-    format!("gw_{}", func.go_name)
+pub fn export_name(func: &BoundFunc, binding: &Binding) -> String {
+    format!("gw_{}", func.c_name(binding))
 }
 
-fn write_func(out: &mut String, func: &BoundFunc) {
+fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc) {
     let mut params: Vec<String> = func
-        .params
-        .iter()
-        .enumerate()
-        .map(|(i, p)| c_params(&p.value.kind, &format!("p{i}")))
+        .receiver
+        .map(|_| "recv C.uint64_t".to_string())
+        .into_iter()
         .collect();
+    params.extend(
+        func.params
+            .iter()
+            .enumerate()
+            .map(|(i, p)| c_params(&p.value.kind, &format!("p{i}"))),
+    );
     params.extend(
         func.results
             .iter()
@@ -325,16 +336,28 @@ fn write_func(out: &mut String, func: &BoundFunc) {
     if func.returns_error {
         vars.push("err".into());
     }
-    let call = format!("{GO_PACKAGE_ALIAS}.{}({})", func.go_name, args.join(", "));
+    let target = match func.receiver {
+        Some(h) => format!(
+            "gwFromHandle[*{GO_PACKAGE_ALIAS}.{}](recv)",
+            binding.handles[h].go_name
+        ),
+        None => GO_PACKAGE_ALIAS.to_string(),
+    };
+    let call = format!("{target}.{}({})", func.go_name, args.join(", "));
 
     let _ = writeln!(
         out,
         "// {} calls {GO_PACKAGE_ALIAS}.{}.",
-        export_name(func),
+        export_name(func, binding),
         func.go_name
     );
-    let _ = writeln!(out, "//\n//export {}", export_name(func));
-    let _ = writeln!(out, "func {}({}) {{", export_name(func), params.join(", "));
+    let _ = writeln!(out, "//\n//export {}", export_name(func, binding));
+    let _ = writeln!(
+        out,
+        "func {}({}) {{",
+        export_name(func, binding),
+        params.join(", ")
+    );
     let _ = writeln!(out, "\tdefer gwRecover(gwPanic)");
     for (i, p) in func.params.iter().enumerate() {
         if p.value.kind.is_encoded() {
@@ -384,8 +407,15 @@ pub fn render(binding: &Binding) -> String {
     out.push_str("package main\n\n");
     out.push_str("/*\n#include <stdint.h>\n#include <stdlib.h>\n*/\nimport \"C\"\n\n");
     let mut imports = vec!["fmt", "unsafe"];
-    if !codec_values(binding).is_empty() {
-        imports.extend(["encoding/binary", "math", "sort", "strconv"]);
+    if !binding.handles.is_empty() {
+        imports.push("runtime/cgo");
+    }
+    let codecs = codec_values(binding);
+    if !codecs.is_empty() {
+        imports.extend(["encoding/binary", "math", "strconv"]);
+    }
+    if codecs.iter().any(|v| matches!(v.kind, Kind::Map(_))) {
+        imports.push("sort");
     }
     imports.sort_unstable();
     out.push_str("import (\n");
@@ -398,6 +428,9 @@ pub fn render(binding: &Binding) -> String {
         binding.import_path
     );
     out.push_str(RUNTIME);
+    if !binding.handles.is_empty() {
+        out.push_str(HANDLE_RUNTIME);
+    }
     let codecs = codec_values(binding);
     if !codecs.is_empty() {
         out.push_str(CODEC_RUNTIME);
@@ -418,7 +451,7 @@ pub fn render(binding: &Binding) -> String {
         write_codec(&mut out, binding, value);
     }
     for func in &binding.functions {
-        write_func(&mut out, func);
+        write_func(&mut out, binding, func);
     }
     let trimmed = out.trim_end().len();
     out.truncate(trimmed);
@@ -762,6 +795,36 @@ func (w *gwWriter) str(s string) {
 func (w *gwWriter) bytes(b []byte) {
 	w.head('b', uint64(len(b)))
 	w.b = append(w.b, b...)
+}
+
+"#;
+
+/// Handles: Go values held for Python objects (`*T` of types with methods).
+const HANDLE_RUNTIME: &str = r#"// gwFromHandle returns the Go value behind a handle; 0 stands for nil.
+func gwFromHandle[T any](h C.uint64_t) T {
+	if h == 0 {
+		var zero T
+		return zero
+	}
+	return cgo.Handle(h).Value().(T)
+}
+
+// gwNewHandle keeps v alive for a Python object until gw_release_handle; nil becomes 0.
+func gwNewHandle[T comparable](v T) C.uint64_t {
+	var zero T
+	if v == zero {
+		return 0
+	}
+	return C.uint64_t(cgo.NewHandle(v))
+}
+
+// gw_release_handle lets the Go value of a collected Python object go.
+//
+//export gw_release_handle
+func gw_release_handle(h C.uint64_t) {
+	if h != 0 {
+		cgo.Handle(h).Delete()
+	}
 }
 
 "#;

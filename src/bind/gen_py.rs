@@ -9,6 +9,8 @@ fn py_type(binding: &Binding, kind: &Kind, argument: bool) -> String {
     let py_type = |kind: &Kind, argument: bool| py_type(binding, kind, argument);
     match kind {
         Kind::Struct(index) => binding.structs[*index].go_name.clone(),
+        Kind::Handle(index) if argument => format!("{} | None", binding.handles[*index].go_name),
+        Kind::Handle(index) => binding.handles[*index].go_name.clone(),
         Kind::Bool => "bool".into(),
         Kind::Int { .. } | Kind::Uint { .. } => "int".into(),
         Kind::Float { .. } => "float".into(),
@@ -30,7 +32,12 @@ fn python_docstring(text: &str, indent: &str) -> String {
         .replace('\\', "\\\\")
         .replace("\"\"\"", "\\\"\\\"\\\"");
     if text.contains('\n') {
-        let body = text.replace('\n', &format!("\n{indent}"));
+        let body = text
+            .lines()
+            .map(|line| format!("{indent}{line}").trim_end().to_string())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let body = body.trim_start();
         format!("{indent}\"\"\"{body}\n{indent}\"\"\"\n")
     } else {
         format!("{indent}\"\"\"{text}\"\"\"\n")
@@ -51,19 +58,31 @@ pub fn render_init(binding: &Binding, ext_name: &str) -> String {
     ));
     out.push('\n');
     let mut names: Vec<&str> = vec!["GoError", "GoPanic"];
-    names.extend(binding.functions.iter().map(|f| f.py_name.as_str()));
+    names.extend(
+        binding
+            .functions
+            .iter()
+            .filter(|f| f.receiver.is_none())
+            .map(|f| f.py_name.as_str()),
+    );
     let _ = writeln!(out, "from .{ext_name} import (");
     for name in &names {
         let _ = writeln!(out, "    {name},");
     }
     out.push_str(")\n");
-    if !binding.structs.is_empty() {
+    let classes: Vec<&str> = binding
+        .structs
+        .iter()
+        .map(|s| s.go_name.as_str())
+        .chain(binding.handles.iter().map(|h| h.go_name.as_str()))
+        .collect();
+    if !classes.is_empty() {
         out.push_str("from ._types import (\n");
-        for bound in &binding.structs {
-            let _ = writeln!(out, "    {},", bound.go_name);
+        for class in &classes {
+            let _ = writeln!(out, "    {class},");
         }
         out.push_str(")\n");
-        names.extend(binding.structs.iter().map(|s| s.go_name.as_str()));
+        names.extend(classes);
     }
     out.push_str("\n__all__ = [\n");
     for name in &names {
@@ -82,15 +101,20 @@ pub fn render_stub(binding: &Binding) -> String {
         binding.import_path
     );
     out.push_str("from collections.abc import Mapping, Sequence\n\n");
-    if !binding.structs.is_empty() {
-        let names: Vec<&str> = binding.structs.iter().map(|s| s.go_name.as_str()).collect();
-        let _ = writeln!(out, "from ._types import {}\n", names.join(", "));
+    let classes: Vec<&str> = binding
+        .structs
+        .iter()
+        .map(|s| s.go_name.as_str())
+        .chain(binding.handles.iter().map(|h| h.go_name.as_str()))
+        .collect();
+    if !classes.is_empty() {
+        let _ = writeln!(out, "from ._types import {}\n", classes.join(", "));
     }
     out.push_str(
         "class GoError(Exception):\n    \"\"\"A Go function returned a non-nil error.\"\"\"\n\n",
     );
     out.push_str("class GoPanic(RuntimeError):\n    \"\"\"A Go function panicked.\"\"\"\n");
-    for func in &binding.functions {
+    for func in binding.functions.iter().filter(|f| f.receiver.is_none()) {
         let params: Vec<String> = func
             .params
             .iter()
@@ -132,6 +156,7 @@ pub fn render_stub(binding: &Binding) -> String {
 /// The zero value of a field, as a dataclass default.
 fn default(binding: &Binding, kind: &Kind) -> String {
     match kind {
+        Kind::Handle(_) => " = None".into(),
         Kind::Bool => " = False".into(),
         Kind::Int { .. } | Kind::Uint { .. } => " = 0".into(),
         Kind::Float { .. } => " = 0.0".into(),
@@ -150,6 +175,82 @@ fn default(binding: &Binding, kind: &Kind) -> String {
     }
 }
 
+/// A class holding a handle to a live Go value, with the Go type's methods.
+fn write_handle_class(out: &mut String, binding: &Binding, handle: &super::api::BoundHandle) {
+    let name = &handle.go_name;
+    let _ = writeln!(out, "\n\nclass {name}:");
+    let doc = if handle.doc.is_empty() {
+        format!("A Go *{name}.")
+    } else {
+        handle.doc.clone()
+    };
+    out.push_str(&python_docstring(
+        &format!(
+            "{doc}\n\nHolds a live Go value (*{name}), released when this object is collected."
+        ),
+        "    ",
+    ));
+    let _ = writeln!(
+        out,
+        "\n    __slots__ = (\"_gw_handle\", \"__weakref__\")\n    _gw_handle: int\n\n    def __init__(self) -> None:\n        raise TypeError(\"{name} objects are made by the functions of the Go package\")\n\n    @classmethod\n    def _gw_wrap(cls, handle: int) -> {name}:\n        self = object.__new__(cls)\n        self._gw_handle = handle\n        return self\n\n    def __del__(self) -> None:\n        handle = getattr(self, \"_gw_handle\", 0)\n        if handle and _gw_ext is not None:\n            self._gw_handle = 0\n            _gw_ext._gw_release(handle)"
+    );
+    for &index in &handle.methods {
+        let method = &binding.functions[index];
+        let params: Vec<String> = method
+            .params
+            .iter()
+            .map(|p| format!("{}: {}", p.py_name, py_type(binding, &p.value.kind, true)))
+            .collect();
+        let ret = match method.results.as_slice() {
+            [] => "None".to_string(),
+            [one] => py_type(binding, &one.kind, false),
+            many => format!(
+                "tuple[{}]",
+                many.iter()
+                    .map(|r| py_type(binding, &r.kind, false))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let mut signature = vec!["self".to_string()];
+        signature.extend(params);
+        let _ = writeln!(
+            out,
+            "\n    def {}({}) -> {ret}:",
+            method.py_name,
+            signature.join(", ")
+        );
+        let mut doc = method.doc.trim().to_string();
+        if method.returns_error {
+            if !doc.is_empty() {
+                doc.push_str("\n\n");
+            }
+            doc.push_str("Raises GoError when the Go method returns an error.");
+        }
+        if !doc.is_empty() {
+            out.push_str(&python_docstring(&doc, "        "));
+        }
+        let args: Vec<&str> = std::iter::once("self")
+            .chain(method.params.iter().map(|p| p.py_name.as_str()))
+            .collect();
+        if method.results.is_empty() {
+            let _ = writeln!(
+                out,
+                "        _gw_ext.{}({})",
+                method.ext_name(binding),
+                args.join(", ")
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "        return _gw_ext.{}({})  # type: ignore[no-any-return]",
+                method.ext_name(binding),
+                args.join(", ")
+            );
+        }
+    }
+}
+
 /// Renders `_types.py`: one dataclass per struct type bound by value, with the Go zero values as
 /// defaults. The extension module creates and reads instances of these classes.
 pub fn render_types(binding: &Binding) -> String {
@@ -165,11 +266,19 @@ pub fn render_types(binding: &Binding) -> String {
         .flat_map(|s| &s.fields)
         .any(|f| default(binding, &f.value.kind).contains("field("));
     out.push_str("from __future__ import annotations\n\n");
-    out.push_str(if uses_field {
-        "from dataclasses import dataclass, field\n"
-    } else {
-        "from dataclasses import dataclass\n"
-    });
+    if !binding.structs.is_empty() {
+        out.push_str(if uses_field {
+            "from dataclasses import dataclass, field\n"
+        } else {
+            "from dataclasses import dataclass\n"
+        });
+    }
+    if !binding.handles.is_empty() {
+        out.push_str("from typing import Any\n\n#: The extension module, set when it is imported.\n_gw_ext: Any = None\n");
+    }
+    for handle in &binding.handles {
+        write_handle_class(&mut out, binding, handle);
+    }
     for bound in &binding.structs {
         let _ = writeln!(out, "\n\n@dataclass(slots=True)\nclass {}:", bound.go_name);
         let doc = if bound.doc.is_empty() {

@@ -37,6 +37,9 @@ mod tests {
     {"name": "Swap", "doc": "Swap swaps.", "pos": "demo.go:13", "variadic": false,
      "params": [{"name": "p", "type": {"kind": "named", "package": "", "name": "Pair"}}],
      "results": [{"name": "", "type": {"kind": "named", "package": "", "name": "Pair"}}]},
+    {"name": "Open", "doc": "Open opens a connection.", "pos": "demo.go:13", "variadic": false,
+     "params": [{"name": "addr", "type": {"kind": "basic", "name": "string"}}],
+     "results": [{"name": "", "type": {"kind": "pointer", "elem": {"kind": "named", "package": "", "name": "Conn"}}}, {"name": "", "type": {"kind": "error"}}]},
     {"name": "Sum", "doc": "", "pos": "demo.go:14", "variadic": true,
      "params": [{"name": "xs", "type": {"kind": "slice", "elem": {"kind": "basic", "name": "int"}}}],
      "results": [{"name": "", "type": {"kind": "basic", "name": "int"}}]},
@@ -49,7 +52,12 @@ mod tests {
     {"name": "Pair", "doc": "Pair holds two names.", "pos": "demo.go:4", "kind": "struct", "underlying": {"kind": "unsupported", "text": "struct{...}"},
      "fields": [{"name": "Left", "type": {"kind": "basic", "name": "string"}, "doc": "Left comes first.", "embedded": false},
                 {"name": "Right", "type": {"kind": "basic", "name": "string"}, "doc": "", "embedded": false}],
-     "methods": []}
+     "methods": []},
+    {"name": "Conn", "doc": "Conn is a connection.", "pos": "demo.go:5", "kind": "struct", "underlying": {"kind": "unsupported", "text": "struct{...}"},
+     "fields": [],
+     "methods": [{"name": "Send", "doc": "Send sends data.", "pos": "demo.go:6", "pointer_receiver": true, "variadic": false,
+                  "params": [{"name": "data", "type": {"kind": "slice", "elem": {"kind": "basic", "name": "uint8"}}}],
+                  "results": [{"name": "", "type": {"kind": "basic", "name": "int"}}, {"name": "", "type": {"kind": "error"}}]}]}
   ],
   "skipped": [{"pos": "demo.go:20", "decl": "func Map", "reason": "generic functions are not supported"}]
 }"#,
@@ -65,7 +73,12 @@ mod tests {
             .iter()
             .map(|f| f.py_name.as_str())
             .collect();
-        assert_eq!(names, ["add", "parse_url", "warm", "index", "swap"]);
+        assert_eq!(
+            names,
+            ["add", "parse_url", "warm", "index", "swap", "open", "send"]
+        );
+        assert_eq!(binding.handles.len(), 1);
+        assert_eq!(binding.functions[6].receiver, Some(0));
         insta::assert_snapshot!(binding.skipped.join("\n"), @r"
         demo.go:20: func Map: generic functions are not supported
         demo.go:14: func Sum: variadic functions are not supported yet

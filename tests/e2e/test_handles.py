@@ -1,0 +1,106 @@
+"""Pointers to Go structs with methods: Python objects holding live Go values (`bindings = "lib"`)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from checks import check_wheel
+from conftest import FIXTURES, gowright, make_venv, run, tool
+
+
+@pytest.fixture(scope="module")
+def python(gowright_bin, tmp_path_factory):
+    root = tmp_path_factory.mktemp("handles")
+    proj = root / "handles-lib"
+    shutil.copytree(FIXTURES / "handles-lib", proj)
+    wheel = Path(gowright(gowright_bin, "build", cwd=proj).stdout.strip())
+    check_wheel(wheel)
+    run([tool("abi3audit"), "--strict", "--report", wheel])
+    python = make_venv(root / "venv", with_uv=True)
+    run([tool("uv"), "pip", "install", "--quiet", "--python", python, wheel])
+    return python
+
+
+def check(python, code: str) -> None:
+    assert run([python, "-c", "import counter as c\n" + code + "\nprint('ok')"]).stdout == "ok\n"
+
+
+def test_methods_act_on_the_live_go_value(python):
+    check(python, """
+a = c.new_counter("a")
+assert isinstance(a, c.Counter)
+assert (a.inc(2), a.inc(by=3), a.value(), a.label()) == (2, 5, 5, "a")
+b = a.clone()
+b.inc(10)
+assert (a.value(), b.value(), c.sum(a, b)) == (5, 15, 20)
+a.merge(b)
+assert a.value() == 20
+try:
+    a.merge(None)
+except c.GoError as e:
+    assert str(e) == "nothing to merge"
+else:
+    raise AssertionError("nil merge")
+assert c.nobody() is None
+r = c.new_registry()
+r.add(a)
+r.add(c.new_counter("z"))
+assert r.names() == ["a", "z"]
+assert r.get("a").value() == 20  # the same Go value, seen through a new Python object
+assert r.get("missing") is None
+try:
+    a.explode()
+except c.GoPanic as e:
+    assert str(e) == "counter exploded"
+assert a.inc(1) == 21  # still usable after a panic in a method
+assert c.Counter.inc.__doc__.startswith("Inc adds by to the counter")
+""")
+
+
+def test_wrong_objects_are_refused(python):
+    check(python, """
+a = c.new_counter("a")
+for call, exc, text in [
+    (lambda: c.sum(a, 5), TypeError, "argument 'b' must be Counter, not int"),
+    (lambda: c.sum(a, c.new_registry()), TypeError, "argument 'b' must be Counter, not Registry"),
+    (lambda: c.Counter(), TypeError, "Counter objects are made by the functions of the Go package"),
+]:
+    try:
+        call()
+    except exc as e:
+        assert str(e) == text, (str(e), text)
+    else:
+        raise AssertionError(text)
+""")
+
+
+def test_go_values_are_released_with_their_python_objects(python):
+    check(python, """
+import resource
+def rss_kib():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize() // 1024
+for _ in range(50_000):
+    c.new_counter("warm").inc(1)
+before = rss_kib()
+for _ in range(500_000):
+    c.new_counter("x" * 64).inc(1)
+assert rss_kib() - before < 8 * 1024, (before, rss_kib())
+""")
+
+
+def test_stubs(python, tmp_path):
+    script = tmp_path / "use.py"
+    script.write_text(
+        "import counter\n"
+        "a: counter.Counter = counter.new_counter('a')\n"
+        "n: int = a.inc(1)\n"
+        "r = counter.new_registry()\n"
+        "r.add(a)\n"
+        "names: list[str] = r.names()\n"
+        "maybe: counter.Counter = r.get('a')\n"
+    )
+    run([tool("mypy"), "--strict", "--python-executable", python, script])
