@@ -47,3 +47,44 @@ func Digest(data []byte) string {
 	sum := sha256.Sum256(data)
 	return hex.EncodeToString(sum[:])
 }
+
+// Stats summarizes a text.
+type Stats struct {
+	Words int
+	Lines int
+	// Longest is the longest word.
+	Longest string
+}
+
+// Analyze returns the statistics of text.
+func Analyze(text string) Stats {
+	s := Stats{Lines: strings.Count(text, "\n") + 1}
+	for _, w := range strings.Fields(text) {
+		s.Words++
+		if len(w) > len(s.Longest) {
+			s.Longest = w
+		}
+	}
+	return s
+}
+
+// Tally counts words across many texts.
+type Tally struct {
+	counts map[string]int
+}
+
+// NewTally returns an empty tally.
+func NewTally() *Tally { return &Tally{counts: map[string]int{}} }
+
+// Add counts the words of text.
+func (t *Tally) Add(text string) {
+	for _, w := range strings.Fields(strings.ToLower(text)) {
+		t.counts[w]++
+	}
+}
+
+// Count returns how often word was seen.
+func (t *Tally) Count(word string) int { return t.counts[strings.ToLower(word)] }
+
+// Counts returns every word with its count.
+func (t *Tally) Counts() map[string]int { return t.counts }

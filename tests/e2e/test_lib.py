@@ -266,3 +266,10 @@ def test_hello_lib_example(gowright_bin, project, tmp_path):
         "try:\n    h.slugify('!!!')\nexcept h.GoError as e:\n    print(e)"
     )
     assert py(python, code) == "Hello, Gopher! 3 hello-world\nthe title has no letters or digits\n"
+    code = (
+        "import hello_lib as h\n"
+        "print(h.analyze('the quick brown\\nfox'))\n"
+        "t = h.new_tally(); t.add('a b a'); t.add('B')\n"
+        "print(t.count('A'), t.counts())"
+    )
+    assert py(python, code) == "Stats(words=4, lines=2, longest='quick')\n2 {'a': 2, 'b': 2}\n"
