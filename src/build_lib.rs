@@ -200,7 +200,7 @@ pub fn build_lib(
         GeneratedFile::new("py.typed", Vec::new()).only_if_missing(),
     ];
     let mut generated = generated;
-    if !binding.structs.is_empty() || !binding.handles.is_empty() {
+    if !binding.structs.is_empty() || !binding.handles.is_empty() || binding.uses_time() {
         generated.push(GeneratedFile::new(
             "_types.py",
             gen_py::render_types(&binding),

@@ -38,6 +38,10 @@ pub enum Kind {
     /// class holding a handle to the live Go value; the index is into [`Binding::handles`].
     /// `nil` ↔ `None`.
     Handle(usize),
+    /// `time.Duration` ↔ `datetime.timedelta` (microsecond precision on the Python side).
+    Duration,
+    /// `time.Time` ↔ an aware `datetime.datetime` (naive ones are taken as local time).
+    Time,
 }
 
 impl Kind {
@@ -46,7 +50,12 @@ impl Kind {
     pub fn is_encoded(&self) -> bool {
         matches!(
             self,
-            Kind::List(_) | Kind::Array(..) | Kind::Map(_) | Kind::Struct(_)
+            Kind::List(_)
+                | Kind::Array(..)
+                | Kind::Map(_)
+                | Kind::Struct(_)
+                | Kind::Duration
+                | Kind::Time
         )
     }
 }
@@ -68,6 +77,8 @@ impl Value {
             Kind::List(elem) => format!("Slice{}", elem.mangled()),
             Kind::Array(n, elem) => format!("Array{n}{}", elem.mangled()),
             Kind::Map(elem) => format!("Map{}", elem.mangled()),
+            Kind::Duration => "Duration".into(),
+            Kind::Time => "Time".into(),
             Kind::Struct(_) => format!(
                 "Struct{}",
                 self.go_type
@@ -157,6 +168,28 @@ pub struct BoundStruct {
     pub go_name: String,
     pub doc: String,
     pub fields: Vec<BoundField>,
+}
+
+impl Binding {
+    /// Whether any bound signature or struct uses `time.Duration` or `time.Time`.
+    pub fn uses_time(&self) -> bool {
+        fn uses(value: &Value) -> bool {
+            match &value.kind {
+                Kind::Duration | Kind::Time => true,
+                Kind::List(elem) | Kind::Array(_, elem) | Kind::Map(elem) => uses(elem),
+                _ => false,
+            }
+        }
+        self.functions
+            .iter()
+            .flat_map(|f| f.params.iter().map(|p| &p.value).chain(&f.results))
+            .chain(
+                self.structs
+                    .iter()
+                    .flat_map(|s| s.fields.iter().map(|f| &f.value)),
+            )
+            .any(uses)
+    }
 }
 
 /// What gets bound, and what was left out.
@@ -360,6 +393,16 @@ impl Planner<'_> {
                     _ => Err(format!("type `{name}` is not supported yet")),
                 }
             }
+            TypeRef::Named { package, name } if package == "time" && name == "Duration" => {
+                Ok(Value {
+                    kind: Kind::Duration,
+                    go_type: "time.Duration".into(),
+                })
+            }
+            TypeRef::Named { package, name } if package == "time" && name == "Time" => Ok(Value {
+                kind: Kind::Time,
+                go_type: "time.Time".into(),
+            }),
             TypeRef::Pointer { elem } => match &**elem {
                 TypeRef::Named { package, name }
                     if package.is_empty() && self.handle_types.contains(name) =>

@@ -133,7 +133,12 @@ fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc) {
                 );
                 call_args.push(format!("(char *)p{i}, (size_t)p{i}_len"));
             }
-            Kind::List(_) | Kind::Array(..) | Kind::Map(_) | Kind::Struct(_) => {
+            Kind::List(_)
+            | Kind::Array(..)
+            | Kind::Map(_)
+            | Kind::Struct(_)
+            | Kind::Duration
+            | Kind::Time => {
                 let _ = writeln!(
                     out,
                     "    if (gw_encode(argv[{i}], &p{i}, 0) < 0) goto fail;"
@@ -179,7 +184,9 @@ fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc) {
             | Kind::List(_)
             | Kind::Array(..)
             | Kind::Map(_)
-            | Kind::Struct(_) => {
+            | Kind::Struct(_)
+            | Kind::Duration
+            | Kind::Time => {
                 let _ = writeln!(out, "    char *r{i} = NULL;\n    size_t r{i}_len = 0;");
                 call_args.push(format!("&r{i}, &r{i}_len"));
             }
@@ -216,7 +223,12 @@ fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc) {
             Kind::Float { .. } => format!("PyFloat_FromDouble(r{i})"),
             Kind::Str => format!("gw_take_str(r{i}, r{i}_len)"),
             Kind::Bytes => format!("gw_take_bytes(r{i}, r{i}_len)"),
-            Kind::List(_) | Kind::Array(..) | Kind::Map(_) | Kind::Struct(_) => {
+            Kind::List(_)
+            | Kind::Array(..)
+            | Kind::Map(_)
+            | Kind::Struct(_)
+            | Kind::Duration
+            | Kind::Time => {
                 format!("gw_take_decoded(r{i}, r{i}_len)")
             }
         }
@@ -322,6 +334,11 @@ fn write_class_tables(out: &mut String, binding: &Binding, package: &str) {
     let _ = writeln!(out, "static PyObject *gw_classes[GW_NCLASSES + 1];\n");
     out.push_str(
         "/* The classes of the Go types used through pointers (handles), also in _types.py. */\n",
+    );
+    let _ = writeln!(
+        out,
+        "/* time.Duration and time.Time: the datetime classes and converters of _types.py. */\n#define GW_USES_TIME {}\nstatic PyObject *gw_timedelta, *gw_datetime, *gw_duration_ns, *gw_duration_from_ns, *gw_time_parts,\n    *gw_time_from_parts;\n",
+        i32::from(binding.uses_time())
     );
     let _ = writeln!(out, "#define GW_NHANDLES {}", binding.handles.len());
     let names: String = binding
@@ -635,6 +652,32 @@ static int gw_encode(PyObject *o, gw_buf *b, int depth) {
         return 0;
     }
     if (PyBool_Check(o)) return gw_put(b, o == Py_True ? "T" : "F", 1);
+    if (GW_USES_TIME && (PyObject_IsInstance(o, gw_timedelta) == 1)) {
+        PyObject *ns = PyObject_CallFunctionObjArgs(gw_duration_ns, o, NULL);
+        if (ns == NULL) return -1;
+        int overflow = 0;
+        long long v = PyLong_AsLongLongAndOverflow(ns, &overflow);
+        Py_DECREF(ns);
+        if (v == -1 && PyErr_Occurred()) return -1;
+        return overflow ? gw_put(b, "o", 1) : gw_put_head(b, 'D', (uint64_t)v);
+    }
+    if (GW_USES_TIME && (PyObject_IsInstance(o, gw_datetime) == 1)) {
+        PyObject *parts = PyObject_CallFunctionObjArgs(gw_time_parts, o, NULL);
+        if (parts == NULL) return -1;
+        long long v[3];
+        for (int i = 0; i < 3; i++) {
+            v[i] = PyLong_AsLongLong(PyTuple_GetItem(parts, i));
+        }
+        Py_DECREF(parts);
+        if (PyErr_Occurred()) return -1;
+        if (gw_put_head(b, 'M', (uint64_t)v[0]) < 0) return -1;
+        unsigned char rest[16];
+        for (int i = 0; i < 8; i++) {
+            rest[i] = (unsigned char)((uint64_t)v[1] >> (8 * i));
+            rest[8 + i] = (unsigned char)((uint64_t)v[2] >> (8 * i));
+        }
+        return gw_put(b, rest, 16);
+    }
     if (PyLong_Check(o)) {
         int overflow = 0;
         long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
@@ -742,6 +785,19 @@ static PyObject *gw_decode(const unsigned char **p, const unsigned char *end) {
         return tag == 's' ? PyUnicode_DecodeUTF8(s, (Py_ssize_t)v, "surrogateescape")
                           : PyBytes_FromStringAndSize(s, (Py_ssize_t)v);
     }
+    case 'D': {
+        PyObject *ns = PyLong_FromLongLong((long long)v);
+        if (ns == NULL) return NULL;
+        PyObject *td = PyObject_CallFunctionObjArgs(gw_duration_from_ns, ns, NULL);
+        Py_DECREF(ns);
+        return td;
+    }
+    case 'M': {
+        if (end - *p < 16) goto corrupt;
+        long long nanos = (long long)gw_get_u64(*p), offset = (long long)gw_get_u64(*p + 8);
+        *p += 16;
+        return PyObject_CallFunction(gw_time_from_parts, "LLL", (long long)v, nanos, offset);
+    }
     case 'r': {
         if (v >= GW_NCLASSES) goto corrupt;
         Py_ssize_t n = gw_class_nfields[v];
@@ -839,6 +895,25 @@ static PyObject *gw_init_module(struct PyModuleDef *def, const char *error_name,
             }
         }
         Py_DECREF(types);
+    }
+    if (GW_USES_TIME) {
+        PyObject *types = PyImport_ImportModule(gw_types_module);
+        if (types == NULL) {
+            Py_DECREF(m);
+            return NULL;
+        }
+        gw_timedelta = PyObject_GetAttrString(types, "timedelta");
+        gw_datetime = PyObject_GetAttrString(types, "datetime");
+        gw_duration_ns = PyObject_GetAttrString(types, "_gw_duration_ns");
+        gw_duration_from_ns = PyObject_GetAttrString(types, "_gw_duration_from_ns");
+        gw_time_parts = PyObject_GetAttrString(types, "_gw_time_parts");
+        gw_time_from_parts = PyObject_GetAttrString(types, "_gw_time_from_parts");
+        Py_DECREF(types);
+        if (!gw_timedelta || !gw_datetime || !gw_duration_ns || !gw_duration_from_ns || !gw_time_parts ||
+            !gw_time_from_parts) {
+            Py_DECREF(m);
+            return NULL;
+        }
     }
     if (GW_NHANDLES > 0) {
         PyObject *types = PyImport_ImportModule(gw_types_module);

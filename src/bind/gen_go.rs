@@ -18,7 +18,9 @@ fn c_params(kind: &Kind, name: &str) -> String {
         | Kind::List(_)
         | Kind::Array(..)
         | Kind::Map(_)
-        | Kind::Struct(_) => {
+        | Kind::Struct(_)
+        | Kind::Duration
+        | Kind::Time => {
             format!("{name} *C.char, {name}Len C.size_t")
         }
     }
@@ -37,7 +39,9 @@ fn c_results(kind: &Kind, name: &str) -> String {
         | Kind::List(_)
         | Kind::Array(..)
         | Kind::Map(_)
-        | Kind::Struct(_) => {
+        | Kind::Struct(_)
+        | Kind::Duration
+        | Kind::Time => {
             format!("{name} **C.char, {name}Len *C.size_t")
         }
     }
@@ -55,7 +59,12 @@ fn to_go(value: &Value, name: &str) -> String {
         Kind::Str => format!("{ty}(gwGoString({name}, {name}Len))"),
         Kind::Bytes => format!("gwGoBytes({name}, {name}Len)"),
         // Decoded into a variable before the call (see `write_func`).
-        Kind::List(_) | Kind::Array(..) | Kind::Map(_) | Kind::Struct(_) => {
+        Kind::List(_)
+        | Kind::Array(..)
+        | Kind::Map(_)
+        | Kind::Struct(_)
+        | Kind::Duration
+        | Kind::Time => {
             format!("a{}", &name[1..])
         }
     }
@@ -71,7 +80,12 @@ fn store_result(value: &Value, var: &str, out: &str) -> String {
         Kind::Float { .. } => format!("*{out} = C.double({var})"),
         Kind::Str => format!("gwSetBytes(string({var}), {out}, {out}Len)"),
         Kind::Bytes => format!("gwSetSlice({var}, {out}, {out}Len)"),
-        Kind::List(_) | Kind::Array(..) | Kind::Map(_) | Kind::Struct(_) => format!(
+        Kind::List(_)
+        | Kind::Array(..)
+        | Kind::Map(_)
+        | Kind::Struct(_)
+        | Kind::Duration
+        | Kind::Time => format!(
             "{{\n\t\tvar w gwWriter\n\t\tgwEnc{}(&w, {var})\n\t\tgwSetSlice(w.b, {out}, {out}Len)\n\t}}",
             value.mangled()
         ),
@@ -112,6 +126,15 @@ fn write_codec(out: &mut String, binding: &Binding, value: &Value) {
     let _ = writeln!(out, "// gwDec{m} decodes a {ty}.");
     let _ = writeln!(out, "func gwDec{m}(r *gwReader) ({ty}, error) {{");
     match &value.kind {
+        Kind::Duration => {
+            let _ = writeln!(
+                out,
+                "\tv, err := r.duration()\n\treturn time.Duration(v), err"
+            );
+        }
+        Kind::Time => {
+            let _ = writeln!(out, "\treturn r.time()");
+        }
         Kind::Handle(_) => unreachable!("handles cross as C integers, not encoded"),
         Kind::Bool => {
             let _ = writeln!(
@@ -238,6 +261,15 @@ fn write_codec(out: &mut String, binding: &Binding, value: &Value) {
     let _ = writeln!(out, "// gwEnc{m} encodes a {ty}.");
     let _ = writeln!(out, "func gwEnc{m}(w *gwWriter, v {ty}) {{");
     match &value.kind {
+        Kind::Duration => {
+            let _ = writeln!(out, "\tw.head('D', uint64(int64(v)))");
+        }
+        Kind::Time => {
+            let _ = writeln!(
+                out,
+                "\t_, offset := v.Zone()\n\tw.head('M', uint64(v.Unix()))\n\tw.u64(uint64(v.Nanosecond()))\n\tw.u64(uint64(int64(offset)))"
+            );
+        }
         Kind::Handle(_) => unreachable!("handles cross as C integers, not encoded"),
         Kind::Bool => {
             let _ = writeln!(out, "	w.bool(bool(v))");
@@ -417,6 +449,12 @@ pub fn render(binding: &Binding) -> String {
     if codecs.iter().any(|v| matches!(v.kind, Kind::Map(_))) {
         imports.push("sort");
     }
+    if codecs
+        .iter()
+        .any(|v| matches!(v.kind, Kind::Duration | Kind::Time))
+    {
+        imports.push("time");
+    }
     imports.sort_unstable();
     out.push_str("import (\n");
     for import in imports {
@@ -434,6 +472,12 @@ pub fn render(binding: &Binding) -> String {
     let codecs = codec_values(binding);
     if !codecs.is_empty() {
         out.push_str(CODEC_RUNTIME);
+    }
+    if codecs
+        .iter()
+        .any(|v| matches!(v.kind, Kind::Duration | Kind::Time))
+    {
+        out.push_str(TIME_RUNTIME);
     }
     if !codecs.is_empty() {
         let names: Vec<String> = binding
@@ -588,7 +632,7 @@ func gwArgMessage(name string, err error) *C.char {
 	return gwCString(string(e.kind) + "argument '" + name + "'" + e.path + ": " + e.msg)
 }
 
-var gwTagNames = map[byte]string{'r': "object", 'N': "None", 'T': "bool", 'F': "bool", 'i': "int", 'u': "int", 'o': "int", 'f': "float", 's': "str", 'b': "bytes", 'l': "list", 'd': "dict"}
+var gwTagNames = map[byte]string{'D': "timedelta", 'M': "datetime", 'r': "object", 'N': "None", 'T': "bool", 'F': "bool", 'i': "int", 'u': "int", 'o': "int", 'f': "float", 's': "str", 'b': "bytes", 'l': "list", 'd': "dict"}
 
 // gwReader reads the encoded form of an argument (in C memory, valid during the call).
 type gwReader struct {
@@ -781,6 +825,8 @@ func (w *gwWriter) bool(v bool) {
 	}
 }
 
+func (w *gwWriter) u64(v uint64) { w.b = binary.LittleEndian.AppendUint64(w.b, v) }
+
 func (w *gwWriter) int(v int64)     { w.head('i', uint64(v)) }
 func (w *gwWriter) uint(v uint64)   { w.head('u', v) }
 func (w *gwWriter) float(v float64) { w.head('f', math.Float64bits(v)) }
@@ -825,6 +871,40 @@ func gw_release_handle(h C.uint64_t) {
 	if h != 0 {
 		cgo.Handle(h).Delete()
 	}
+}
+
+"#;
+
+/// Reading `time.Duration` and `time.Time` values (`'D'`: nanoseconds; `'M'`: Unix seconds,
+/// nanoseconds and the zone's offset in seconds).
+const TIME_RUNTIME: &str = r#"func (r *gwReader) duration() (int64, error) {
+	t, err := r.tag("timedelta")
+	if err != nil {
+		return 0, err
+	}
+	if t == 'o' {
+		return 0, gwArgError{kind: 'O', msg: "does not fit in a Go time.Duration (±292 years)"}
+	}
+	if t != 'D' {
+		return 0, r.mismatch("timedelta", t)
+	}
+	return int64(r.u64()), nil
+}
+
+func (r *gwReader) time() (time.Time, error) {
+	t, err := r.tag("datetime")
+	if err != nil {
+		return time.Time{}, err
+	}
+	if t != 'M' {
+		return time.Time{}, r.mismatch("datetime", t)
+	}
+	secs, nanos, offset := int64(r.u64()), int64(r.u64()), int(int64(r.u64()))
+	v := time.Unix(secs, nanos)
+	if offset == 0 {
+		return v.UTC(), nil
+	}
+	return v.In(time.FixedZone("", offset)), nil
 }
 
 "#;

@@ -9,6 +9,8 @@ fn py_type(binding: &Binding, kind: &Kind, argument: bool) -> String {
     let py_type = |kind: &Kind, argument: bool| py_type(binding, kind, argument);
     match kind {
         Kind::Struct(index) => binding.structs[*index].go_name.clone(),
+        Kind::Duration => "timedelta".into(),
+        Kind::Time => "datetime".into(),
         Kind::Handle(index) if argument => format!("{} | None", binding.handles[*index].go_name),
         Kind::Handle(index) => binding.handles[*index].go_name.clone(),
         Kind::Bool => "bool".into(),
@@ -110,6 +112,9 @@ pub fn render_stub(binding: &Binding) -> String {
     if !classes.is_empty() {
         let _ = writeln!(out, "from ._types import {}\n", classes.join(", "));
     }
+    if binding.uses_time() {
+        out.push_str("from datetime import datetime, timedelta\n\n");
+    }
     out.push_str(
         "class GoError(Exception):\n    \"\"\"A Go function returned a non-nil error.\"\"\"\n\n",
     );
@@ -157,6 +162,8 @@ pub fn render_stub(binding: &Binding) -> String {
 fn default(binding: &Binding, kind: &Kind) -> String {
     match kind {
         Kind::Handle(_) => " = None".into(),
+        Kind::Duration => " = field(default_factory=timedelta)".into(),
+        Kind::Time => " = _GO_ZERO_TIME".into(),
         Kind::Bool => " = False".into(),
         Kind::Int { .. } | Kind::Uint { .. } => " = 0".into(),
         Kind::Float { .. } => " = 0.0".into(),
@@ -276,6 +283,9 @@ pub fn render_types(binding: &Binding) -> String {
     if !binding.handles.is_empty() {
         out.push_str("from typing import Any\n\n#: The extension module, set when it is imported.\n_gw_ext: Any = None\n");
     }
+    if binding.uses_time() {
+        out.push_str(TIME_HELPERS);
+    }
     for handle in &binding.handles {
         write_handle_class(&mut out, binding, handle);
     }
@@ -305,3 +315,38 @@ pub fn render_types(binding: &Binding) -> String {
     }
     out
 }
+
+/// Conversions between `datetime` objects and the parts the extension module passes to Go.
+const TIME_HELPERS: &str = r#"from datetime import datetime, timedelta, timezone
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MICROSECOND = timedelta(microseconds=1)
+#: The zero value of a Go time.Time.
+_GO_ZERO_TIME = datetime(1, 1, 1, tzinfo=timezone.utc)
+
+
+def _gw_duration_ns(value: timedelta) -> int:
+    """A timedelta as Go nanoseconds."""
+    return (value // _MICROSECOND) * 1000
+
+
+def _gw_duration_from_ns(ns: int) -> timedelta:
+    """Go nanoseconds as a timedelta (truncated to microseconds, towards zero, as Go's
+    Duration.Microseconds does)."""
+    return timedelta(microseconds=ns // 1000 if ns >= 0 else -(-ns // 1000))
+
+
+def _gw_time_parts(value: datetime) -> tuple[int, int, int]:
+    """A datetime as (Unix seconds, nanoseconds, UTC offset in seconds); naive is local time."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        value = value.astimezone()
+    offset = value.utcoffset()
+    seconds, micros = divmod((value - _EPOCH) // _MICROSECOND, 1_000_000)
+    return seconds, micros * 1000, int(offset.total_seconds()) if offset is not None else 0
+
+
+def _gw_time_from_parts(seconds: int, nanos: int, offset: int) -> datetime:
+    """An aware datetime from Go's Unix seconds, nanoseconds and zone offset."""
+    zone = timezone.utc if offset == 0 else timezone(timedelta(seconds=offset))
+    return (_EPOCH + timedelta(seconds=seconds, microseconds=nanos // 1000)).astimezone(zone)
+"#;

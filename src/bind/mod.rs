@@ -40,6 +40,9 @@ mod tests {
     {"name": "Open", "doc": "Open opens a connection.", "pos": "demo.go:13", "variadic": false,
      "params": [{"name": "addr", "type": {"kind": "basic", "name": "string"}}],
      "results": [{"name": "", "type": {"kind": "pointer", "elem": {"kind": "named", "package": "", "name": "Conn"}}}, {"name": "", "type": {"kind": "error"}}]},
+    {"name": "Wait", "doc": "Wait waits.", "pos": "demo.go:13", "variadic": false,
+     "params": [{"name": "d", "type": {"kind": "named", "package": "time", "name": "Duration"}}],
+     "results": [{"name": "", "type": {"kind": "named", "package": "time", "name": "Time"}}]},
     {"name": "Sum", "doc": "", "pos": "demo.go:14", "variadic": true,
      "params": [{"name": "xs", "type": {"kind": "slice", "elem": {"kind": "basic", "name": "int"}}}],
      "results": [{"name": "", "type": {"kind": "basic", "name": "int"}}]},
@@ -75,10 +78,19 @@ mod tests {
             .collect();
         assert_eq!(
             names,
-            ["add", "parse_url", "warm", "index", "swap", "open", "send"]
+            [
+                "add",
+                "parse_url",
+                "warm",
+                "index",
+                "swap",
+                "open",
+                "wait",
+                "send"
+            ]
         );
         assert_eq!(binding.handles.len(), 1);
-        assert_eq!(binding.functions[6].receiver, Some(0));
+        assert_eq!(binding.functions[7].receiver, Some(0));
         insta::assert_snapshot!(binding.skipped.join("\n"), @r"
         demo.go:20: func Map: generic functions are not supported
         demo.go:14: func Sum: variadic functions are not supported yet

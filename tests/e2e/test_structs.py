@@ -71,7 +71,7 @@ for call, text in [
 
 def test_unbindable_structs_are_reported(built):
     _, stderr = built
-    assert "shapes.go:29: type Signal: field C: type `chan int` is not supported yet" in stderr
+    assert "shapes.go:32: type Signal: field C: type `chan int` is not supported yet" in stderr
     assert "type Labeled: field Point: embedded fields are not supported yet" in stderr
 
 
@@ -86,3 +86,31 @@ def test_stubs(built, tmp_path):
         "t: list[str] = r.tags\n"
     )
     run([tool("mypy"), "--strict", "--python-executable", python, script])
+
+
+def test_durations_and_times(built):
+    python, _ = built
+    check(python, """
+from datetime import datetime, timedelta, timezone
+t = datetime(2024, 1, 1, tzinfo=timezone.utc)
+assert s.later(t, timedelta(hours=1, microseconds=5)) == t + timedelta(hours=1, microseconds=5)
+assert s.elapsed(t, t + timedelta(days=2)) == timedelta(days=2)
+assert s.timeout() == timedelta(milliseconds=1500)
+m = s.moment()
+assert m.utcoffset() == timedelta(hours=2) and (m.hour, m.microsecond) == (7, 123456)
+assert s.describe(s.Event("x", t, timedelta(seconds=3))) == "x@2024-01-01T00:00:00Z+3s"
+assert s.Event() == s.Event("", datetime(1, 1, 1, tzinfo=timezone.utc), timedelta(0))
+assert [e.at for e in s.schedule(t, timedelta(minutes=30), 2)] == [t, t + timedelta(minutes=30)]
+assert s.later(t - timedelta(days=365 * 100), timedelta(0)) == t - timedelta(days=365 * 100)
+for call, exc, text in [
+    (lambda: s.later(t, 5), TypeError, "argument 'd': expected timedelta, got int"),
+    (lambda: s.later("2024", timedelta(0)), TypeError, "argument 't': expected datetime, got str"),
+    (lambda: s.later(t, timedelta(days=200_000)), OverflowError, "argument 'd': does not fit in a Go time.Duration (±292 years)"),
+]:
+    try:
+        call()
+    except exc as e:
+        assert str(e) == text, (str(e), text)
+    else:
+        raise AssertionError(text)
+""")
