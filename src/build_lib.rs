@@ -8,15 +8,12 @@
 
 use std::path::Path;
 
-use anyhow::Context as _;
-
 use crate::archive::AtomicFile;
-use crate::archive::wheel::{WheelBuilder, WheelFilename, wheel_file};
+use crate::archive::wheel::{WheelBuilder, WheelFilename};
 use crate::audit;
 use crate::bind::{api, apidump, gen_c, gen_go, gen_py};
 use crate::build_wheel::{BuildPlan, BuiltWheel};
 use crate::config::ProjectConfig;
-use crate::dist_info::dist_info_files;
 use crate::error::UserError;
 use crate::go::{BuildRequest, GoPackage, GoToolchain};
 use crate::printer::Printer;
@@ -214,24 +211,7 @@ pub fn build_lib(
         generated,
         &cfg.metadata.dist_info_stem(),
     )?;
-    let dist_info = cfg.metadata.dist_info_dir();
-    for (name, data) in dist_info_files(cfg)? {
-        wheel.add(format!("{dist_info}/{name}"), data, false)?;
-    }
-    wheel.add(
-        format!("{dist_info}/WHEEL"),
-        wheel_file(&filename).into_bytes(),
-        false,
-    )?;
-    let file = wheel
-        .write_cached(
-            &dist_info,
-            &plan.out_dir,
-            &filename,
-            plan.epoch,
-            &plan.target_dir(target).join("wheel-cache"),
-        )
-        .with_context(|| format!("cannot write the wheel for {target}"))?;
+    let file = crate::build_wheel::finish_wheel(cfg, plan, target, wheel, &filename)?;
     Ok((
         BuiltWheel {
             path: plan.out_dir.join(filename.to_string()),

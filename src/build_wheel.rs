@@ -394,6 +394,36 @@ fn build_bin(
     })
 }
 
+/// Adds `.dist-info` (METADATA, entry points, licences, WHEEL) to a wheel whose package files
+/// are in, and writes it to a temporary file in the output directory (reusing the wheel cache of
+/// the target).
+pub fn finish_wheel(
+    cfg: &ProjectConfig,
+    plan: &BuildPlan,
+    target: Target,
+    mut wheel: WheelBuilder,
+    filename: &WheelFilename,
+) -> anyhow::Result<AtomicFile> {
+    let dist_info = cfg.metadata.dist_info_dir();
+    for (name, data) in dist_info_files(cfg)? {
+        wheel.add(format!("{dist_info}/{name}"), data, false)?;
+    }
+    wheel.add(
+        format!("{dist_info}/WHEEL"),
+        wheel_file(filename).into_bytes(),
+        false,
+    )?;
+    wheel
+        .write_cached(
+            &dist_info,
+            &plan.out_dir,
+            filename,
+            plan.epoch,
+            &plan.target_dir(target).join("wheel-cache"),
+        )
+        .with_context(|| format!("cannot write the wheel for {target}"))
+}
+
 /// Puts the executable, the Python package and `.dist-info` into a wheel.
 fn assemble_wheel(
     cfg: &ProjectConfig,
@@ -430,23 +460,6 @@ fn assemble_wheel(
         meta.summary.as_deref(),
         &meta.dist_info_stem(),
     )?;
-    let dist_info = meta.dist_info_dir();
-    for (name, data) in dist_info_files(cfg)? {
-        wheel.add(format!("{dist_info}/{name}"), data, false)?;
-    }
-    wheel.add(
-        format!("{dist_info}/WHEEL"),
-        wheel_file(&filename).into_bytes(),
-        false,
-    )?;
-    let file = wheel
-        .write_cached(
-            &dist_info,
-            &plan.out_dir,
-            &filename,
-            plan.epoch,
-            &plan.target_dir(target).join("wheel-cache"),
-        )
-        .with_context(|| format!("cannot write the wheel for {target}"))?;
+    let file = finish_wheel(cfg, plan, target, wheel, &filename)?;
     Ok((filename, file))
 }

@@ -28,6 +28,21 @@ fn py_type(binding: &Binding, kind: &Kind, argument: bool) -> String {
     }
 }
 
+/// The annotation of a function's results: `None`, the one type, or a tuple.
+fn return_type(binding: &Binding, results: &[super::api::Value]) -> String {
+    match results {
+        [] => "None".to_string(),
+        [one] => py_type(binding, &one.kind, false),
+        many => format!(
+            "tuple[{}]",
+            many.iter()
+                .map(|r| py_type(binding, &r.kind, false))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
 fn python_docstring(text: &str, indent: &str) -> String {
     let text = text
         .trim()
@@ -125,17 +140,7 @@ pub fn render_stub(binding: &Binding) -> String {
             .iter()
             .map(|p| format!("{}: {}", p.py_name, py_type(binding, &p.value.kind, true)))
             .collect();
-        let ret = match func.results.as_slice() {
-            [] => "None".to_string(),
-            [one] => py_type(binding, &one.kind, false),
-            many => format!(
-                "tuple[{}]",
-                many.iter()
-                    .map(|r| py_type(binding, &r.kind, false))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
+        let ret = return_type(binding, &func.results);
         let _ = writeln!(
             out,
             "\ndef {}({}) -> {ret}:",
@@ -208,17 +213,7 @@ fn write_handle_class(out: &mut String, binding: &Binding, handle: &super::api::
             .iter()
             .map(|p| format!("{}: {}", p.py_name, py_type(binding, &p.value.kind, true)))
             .collect();
-        let ret = match method.results.as_slice() {
-            [] => "None".to_string(),
-            [one] => py_type(binding, &one.kind, false),
-            many => format!(
-                "tuple[{}]",
-                many.iter()
-                    .map(|r| py_type(binding, &r.kind, false))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
+        let ret = return_type(binding, &method.results);
         let mut signature = vec!["self".to_string()];
         signature.extend(params);
         let _ = writeln!(

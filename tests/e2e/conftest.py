@@ -110,3 +110,19 @@ def offline_pip_env(wheelhouse: Path) -> dict:
         PIP_DISABLE_PIP_VERSION_CHECK="1",
     )
     return env
+
+
+def build_and_install(gowright_bin, root: Path, fixture: str):
+    """Build a fixture project's wheel (checked with twine, check-wheel-contents, auditwheel and
+    abi3audit) and install it with uv into a fresh venv; returns (python, wheel, gowright's stderr)."""
+    from checks import check_wheel
+
+    proj = root / fixture
+    shutil.copytree(FIXTURES / fixture, proj)
+    proc = gowright(gowright_bin, "build", cwd=proj)
+    wheel = Path(proc.stdout.strip())
+    check_wheel(wheel)
+    run([tool("abi3audit"), "--strict", "--report", wheel])
+    python = make_venv(root / "venv", with_uv=True)
+    run([tool("uv"), "pip", "install", "--quiet", "--python", python, wheel])
+    return python, wheel, proc.stderr

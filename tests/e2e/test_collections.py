@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
-from checks import check_wheel
-from conftest import FIXTURES, gowright, make_venv, run, tool
+from conftest import build_and_install, run, tool
 
 
 @pytest.fixture(scope="module")
 def python(gowright_bin, tmp_path_factory):
-    root = tmp_path_factory.mktemp("collections")
-    proj = root / "collections-lib"
-    shutil.copytree(FIXTURES / "collections-lib", proj)
-    wheel = Path(gowright(gowright_bin, "build", cwd=proj).stdout.strip())
-    check_wheel(wheel)
-    run([tool("abi3audit"), "--strict", "--report", wheel])
-    python = make_venv(root / "venv", with_uv=True)
-    run([tool("uv"), "pip", "install", "--quiet", "--python", python, wheel])
-    return python
+    return build_and_install(gowright_bin, tmp_path_factory.mktemp("collections"), "collections-lib")[0]
 
 
 def check(python, code: str) -> None:

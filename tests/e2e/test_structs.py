@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
-from checks import check_wheel
-from conftest import FIXTURES, gowright, make_venv, run, tool
+from conftest import build_and_install, run, tool
 
 
 @pytest.fixture(scope="module")
 def built(gowright_bin, tmp_path_factory):
-    root = tmp_path_factory.mktemp("structs")
-    proj = root / "structs-lib"
-    shutil.copytree(FIXTURES / "structs-lib", proj)
-    proc = gowright(gowright_bin, "build", cwd=proj)
-    wheel = Path(proc.stdout.strip())
-    check_wheel(wheel)
-    run([tool("abi3audit"), "--strict", "--report", wheel])
-    python = make_venv(root / "venv", with_uv=True)
-    run([tool("uv"), "pip", "install", "--quiet", "--python", python, wheel])
-    return python, proc.stderr
+    python, _, stderr = build_and_install(gowright_bin, tmp_path_factory.mktemp("structs"), "structs-lib")
+    return python, stderr
 
 
 def check(python, code: str) -> None:
