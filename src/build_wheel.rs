@@ -379,9 +379,10 @@ fn build_bin(
     }
 
     tracing::debug!("{target}: go build done");
-    let info = audit::inspect(&output, target)?;
-    printer.detail(format!("{target}: {}", info.description));
     let binary = fs_err::read(&output)?;
+    let info = audit::inspect_bytes(&binary, target)
+        .map_err(|e| UserError::new(format!("`{}`: {}", output.display(), e.message)))?;
+    printer.detail(format!("{target}: {}", info.description));
     assemble_wheel(cfg, plan, target, &info.platform_tags, binary).map(|(filename, file)| {
         (
             BuiltWheel {
