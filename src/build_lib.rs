@@ -177,8 +177,13 @@ pub fn build_lib(
         extra_env,
     })
     .map_err(|e| {
-        UserError::new(format!("the Go build of the extension module for {target} failed:\n{e}"))
-            .hint("if the error is in your package, fix it; if it is in target/_gowright, please report it")
+        let text = e.to_string();
+        let hint = if text.contains("C compiler") && text.contains("not found") {
+            "extension modules are built with cgo, which needs a C compiler: install gcc or clang (Debian: apt install gcc), or point CC at one"
+        } else {
+            "if the error is in your package, fix it; if it is in target/_gowright, please report it"
+        };
+        UserError::new(format!("the Go build of the extension module for {target} failed:\n{text}")).hint(hint)
     })?;
 
     let info = audit::inspect(&output, target)?;

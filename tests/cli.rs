@@ -282,3 +282,27 @@ fn strict_lib_refuses_unbindable_declarations() {
     );
     assert!(err.contains("hint: change or unexport them"), "{err}");
 }
+
+#[test]
+fn lib_without_a_c_compiler_says_so() {
+    let dir = project(&[
+        (
+            "pyproject.toml",
+            &pyproject("requires-python = \">=3.11\"\n[tool.gowright]\nbindings = \"lib\"\n"),
+        ),
+        ("go.mod", GO_MOD),
+        (
+            "lib.go",
+            "package t\n\n// Add adds.\nfunc Add(a, b int) int { return a + b }\n",
+        ),
+    ]);
+    let err = fails(dir.path(), &["build"], &[("CC", "/nonexistent/cc")]);
+    assert!(
+        err.contains("C compiler \"/nonexistent/cc\" not found"),
+        "{err}"
+    );
+    assert!(
+        err.contains("hint: extension modules are built with cgo, which needs a C compiler"),
+        "{err}"
+    );
+}
