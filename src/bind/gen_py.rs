@@ -28,6 +28,20 @@ fn py_type(binding: &Binding, kind: &Kind, argument: bool) -> String {
     }
 }
 
+/// The doc comment of a function or method, saying that a Go error is raised as `GoError`.
+fn doc_with_errors(func: &super::api::BoundFunc, what: &str) -> String {
+    let mut doc = func.doc.trim().to_string();
+    if func.returns_error {
+        if !doc.is_empty() {
+            doc.push_str("\n\n");
+        }
+        doc.push_str(&format!(
+            "Raises GoError when the Go {what} returns an error."
+        ));
+    }
+    doc
+}
+
 /// The annotation of a function's results: `None`, the one type, or a tuple.
 fn return_type(binding: &Binding, results: &[super::api::Value]) -> String {
     match results {
@@ -147,13 +161,7 @@ pub fn render_stub(binding: &Binding) -> String {
             func.py_name,
             params.join(", ")
         );
-        let mut doc = func.doc.trim().to_string();
-        if func.returns_error {
-            if !doc.is_empty() {
-                doc.push_str("\n\n");
-            }
-            doc.push_str("Raises GoError when the Go function returns an error.");
-        }
+        let doc = doc_with_errors(func, "function");
         if doc.is_empty() {
             out.push_str("    ...\n");
         } else {
@@ -222,13 +230,7 @@ fn write_handle_class(out: &mut String, binding: &Binding, handle: &super::api::
             method.py_name,
             signature.join(", ")
         );
-        let mut doc = method.doc.trim().to_string();
-        if method.returns_error {
-            if !doc.is_empty() {
-                doc.push_str("\n\n");
-            }
-            doc.push_str("Raises GoError when the Go method returns an error.");
-        }
+        let doc = doc_with_errors(method, "method");
         if !doc.is_empty() {
             out.push_str(&python_docstring(&doc, "        "));
         }

@@ -126,3 +126,12 @@ def build_and_install(gowright_bin, root: Path, fixture: str):
     python = make_venv(root / "venv", with_uv=True)
     run([tool("uv"), "pip", "install", "--quiet", "--python", python, wheel])
     return python, wheel, proc.stderr
+
+
+#: Python source defining `rss_kib()`, the resident memory of the process, for leak checks.
+RSS_KIB = """
+import resource
+def rss_kib():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize() // 1024
+"""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import build_and_install, run, tool
+from conftest import RSS_KIB, build_and_install, run, tool
 
 
 @pytest.fixture(scope="module")
@@ -63,11 +63,7 @@ for call, exc, text in cases:
 
 
 def test_memory_stays_flat(python):
-    check(python, """
-import resource
-def rss_kib():
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * resource.getpagesize() // 1024
+    check(python, RSS_KIB + """
 xs = list(range(50))
 for _ in range(20_000):
     c.scale(xs, 2.0); c.counts(["a", "b"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import build_and_install, run, tool
+from conftest import RSS_KIB, build_and_install, run, tool
 
 
 @pytest.fixture(scope="module")
@@ -66,11 +66,7 @@ for call, exc, text in [
 
 
 def test_go_values_are_released_with_their_python_objects(python):
-    check(python, """
-import resource
-def rss_kib():
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * resource.getpagesize() // 1024
+    check(python, RSS_KIB + """
 for _ in range(50_000):
     c.new_counter("warm").inc(1)
 before = rss_kib()

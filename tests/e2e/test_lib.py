@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from checks import check_wheel
-from conftest import gowright, make_venv, run, tool
+from conftest import RSS_KIB, gowright, make_venv, run, tool
 
 
 @pytest.fixture(scope="module")
@@ -232,11 +232,8 @@ print("ok")
 
 def test_memory_stays_flat_over_a_million_calls(scalars):
     _, python, _ = scalars
-    code = """
-import resource, scalars
-def rss_kib():
-    with open("/proc/self/statm") as f:
-        return int(f.read().split()[1]) * resource.getpagesize() // 1024
+    code = RSS_KIB + """
+import scalars
 payload = b"x" * 64
 for _ in range(100_000):
     scalars.greet("warm"); scalars.reverse(payload)
