@@ -15,7 +15,7 @@ use crate::audit;
 use crate::config::{Bindings, ProjectConfig};
 use crate::dist_info::dist_info_files;
 use crate::error::UserError;
-use crate::go::{BuildRequest, GoPackage, GoToolchain, quote_ldflag};
+use crate::go::{BuildRequest, GoPackage, GoToolchain};
 use crate::printer::Printer;
 use crate::pypackage::{Layout, add_bin_package};
 use crate::target::{Target, UnknownTarget};
@@ -88,7 +88,8 @@ impl BuildPlan {
         if let Some(var) = &cfg.tool.version_variable {
             ldflags.push(format!("-X={var}={}", cfg.metadata.version));
         }
-        ldflags.extend(cfg.tool.ldflags.iter().map(|f| quote_ldflag(f)));
+        // Items are in Go's own -ldflags syntax (quotes group words: "-X 'main.x=a b'").
+        ldflags.extend(cfg.tool.ldflags.iter().cloned());
         let go_package = if cfg.tool.go_package == "." || cfg.tool.go_package.starts_with("./") {
             cfg.tool.go_package.clone()
         } else {

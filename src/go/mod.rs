@@ -264,15 +264,6 @@ struct ListedModule {
     go_mod: Option<String>,
 }
 
-/// Quotes one `-ldflags` item for Go's quoted-field splitting, when it holds spaces.
-pub fn quote_ldflag(flag: &str) -> String {
-    if flag.contains(char::is_whitespace) || flag.contains(['"', '\'']) {
-        format!("'{}'", flag.replace('\'', "\\'"))
-    } else {
-        flag.to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,14 +275,5 @@ mod tests {
         assert_eq!(parse_go_version("go1.21"), Some((1, 21)));
         assert_eq!(parse_go_version("devel go1.27-abcdef"), None);
         assert!(parse_go_version("go1.20.3").unwrap() < MIN_GO);
-    }
-
-    #[test]
-    fn ldflag_quoting() {
-        assert_eq!(quote_ldflag("-X=main.x=1"), "-X=main.x=1");
-        assert_eq!(
-            quote_ldflag("-X main.msg=hi there"),
-            "'-X main.msg=hi there'"
-        );
     }
 }

@@ -304,3 +304,27 @@ def test_interrupted_build_leaves_no_partial_wheel(gowright_bin, project, delay)
     assert leftovers == [], leftovers
     if proc.returncode == 0:
         assert len(list(dist.glob("*.whl"))) == 6
+
+
+def test_tags_ldflags_and_strip(gowright_bin, project, tmp_path):
+    """`tags` select files, `ldflags` reach the linker (quoting a value with a space), and
+    `strip = false` keeps the symbol table, which `strip = true` (the default) removes."""
+    proj = project("flags-bin")
+    wheel = only(built_paths(gowright(gowright_bin, "build", cwd=proj)))
+    check_wheel(wheel)
+    with zipfile.ZipFile(wheel) as zf:
+        unstripped = zf.read("flags_bin-1.0.0.data/scripts/flags-bin")
+    exe = tmp_path / "flags"
+    exe.write_bytes(unstripped)
+    exe.chmod(0o755)
+    assert run([exe]).stdout == "hello there yes\n"
+    assert b".symtab" in unstripped
+
+    pyproject = proj / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace("strip = false\n", "").replace('tags = ["extra"]\n', ""))
+    wheel = only(built_paths(gowright(gowright_bin, "build", "-o", tmp_path / "stripped", cwd=proj)))
+    with zipfile.ZipFile(wheel) as zf:
+        stripped = zf.read("flags_bin-1.0.0.data/scripts/flags-bin")
+    exe.write_bytes(stripped)
+    assert run([exe]).stdout == "hello there no\n"
+    assert b".symtab" not in stripped and len(stripped) < len(unstripped)
