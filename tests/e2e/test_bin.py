@@ -328,3 +328,23 @@ def test_tags_ldflags_and_strip(gowright_bin, project, tmp_path):
     exe.write_bytes(stripped)
     assert run([exe]).stdout == "hello there no\n"
     assert b".symtab" not in stripped and len(stripped) < len(unstripped)
+
+
+def test_configured_targets_and_sdist_include(gowright_bin, project):
+    """`targets` is what --all-targets builds; `include` adds ignored files to the sdist."""
+    proj = project("hello-bin")
+    (proj / ".gitignore").write_text("generated/\n")
+    (proj / "generated").mkdir()
+    (proj / "generated" / "table.txt").write_text("data")
+    pyproject = proj / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text()
+        + 'targets = ["linux/arm64", "windows/amd64"]\ninclude = ["generated/*.txt"]\n'
+    )
+    wheels = built_paths(gowright(gowright_bin, "build", "--all-targets", cwd=proj))
+    assert sorted(w.name.rsplit("-", 1)[1] for w in wheels) == [
+        "manylinux2014_aarch64.manylinux_2_17_aarch64.musllinux_1_1_aarch64.whl",
+        "win_amd64.whl",
+    ]
+    names = check_sdist(only(built_paths(gowright(gowright_bin, "sdist", cwd=proj))))
+    assert "generated/table.txt" in names
