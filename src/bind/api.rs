@@ -121,23 +121,40 @@ pub struct BoundFunc {
     pub returns_error: bool,
     /// For a method: the index of its type in [`Binding::handles`].
     pub receiver: Option<usize>,
+    /// For the getter or setter of an exported field of a handle type: reads or writes the
+    /// field named `go_name` instead of calling a method.
+    pub accessor: Option<Accessor>,
+}
+
+/// A field access bound like a method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Accessor {
+    Get,
+    Set,
 }
 
 impl BoundFunc {
     /// The name of the C and Go functions of this function or method (`Add`, `Counter_Inc`).
     pub fn c_name(&self, binding: &Binding) -> String {
-        match self.receiver {
-            Some(h) => format!("{}_{}", binding.handles[h].go_name, self.go_name),
-            None => self.go_name.clone(),
+        match (self.receiver, self.accessor) {
+            (Some(h), Some(Accessor::Get)) => {
+                format!("{}_get_{}", binding.handles[h].go_name, self.go_name)
+            }
+            (Some(h), Some(Accessor::Set)) => {
+                format!("{}_set_{}", binding.handles[h].go_name, self.go_name)
+            }
+            (Some(h), None) => format!("{}_{}", binding.handles[h].go_name, self.go_name),
+            (None, _) => self.go_name.clone(),
         }
     }
 
     /// The name of the extension module's function (`add`, `_Counter_inc` for a method, called
     /// by the class in `_types.py`).
     pub fn ext_name(&self, binding: &Binding) -> String {
-        match self.receiver {
-            Some(h) => format!("_{}_{}", binding.handles[h].go_name, self.py_name),
-            None => self.py_name.clone(),
+        match (self.receiver, self.accessor) {
+            (Some(_), Some(_)) => format!("_{}", self.c_name(binding)),
+            (Some(h), None) => format!("_{}_{}", binding.handles[h].go_name, self.py_name),
+            (None, _) => self.py_name.clone(),
         }
     }
 }
@@ -150,6 +167,8 @@ pub struct BoundHandle {
     pub doc: String,
     /// Indices into [`Binding::functions`] of its methods.
     pub methods: Vec<usize>,
+    /// Its exported fields: the Python name and the indices of the getter and setter.
+    pub fields: Vec<(String, usize, usize)>,
 }
 
 /// An exported field of a bound struct.
@@ -434,6 +453,7 @@ impl Planner<'_> {
             go_name: name.to_string(),
             doc,
             methods: Vec::new(),
+            fields: Vec::new(),
         });
         self.handles.len() - 1
     }
@@ -532,6 +552,7 @@ impl Planner<'_> {
             results,
             returns_error,
             receiver: None,
+            accessor: None,
         })
     }
 }
@@ -599,6 +620,45 @@ pub fn plan(dump: &ApiDump) -> Binding {
                 Err(reason) => skipped.push(format!(
                     "{}: method {name}.{}: {reason}",
                     method.pos, method.name
+                )),
+            }
+        }
+        // Exported fields become properties (a getter and a setter on the live Go value).
+        for field in decl.fields.iter().filter(|f| !f.embedded) {
+            match planner.value_of(&field.ty) {
+                Ok(value) if !matches!(value.kind, Kind::Handle(_)) => {
+                    let py_name = snake_case(&field.name);
+                    let getter = BoundFunc {
+                        go_name: field.name.clone(),
+                        py_name: py_name.clone(),
+                        doc: field.doc.clone(),
+                        params: Vec::new(),
+                        results: vec![value.clone()],
+                        returns_error: false,
+                        receiver: Some(next),
+                        accessor: Some(Accessor::Get),
+                    };
+                    let setter = BoundFunc {
+                        params: vec![BoundParam {
+                            py_name: "value".into(),
+                            value,
+                        }],
+                        results: Vec::new(),
+                        accessor: Some(Accessor::Set),
+                        ..getter.clone()
+                    };
+                    let (g, s) = (functions.len(), functions.len() + 1);
+                    functions.push(getter);
+                    functions.push(setter);
+                    planner.handles[next].fields.push((py_name, g, s));
+                }
+                Ok(_) => skipped.push(format!(
+                    "{}: field {name}.{}: pointers in fields are not supported yet",
+                    decl.pos, field.name
+                )),
+                Err(reason) => skipped.push(format!(
+                    "{}: field {name}.{}: {reason}",
+                    decl.pos, field.name
                 )),
             }
         }

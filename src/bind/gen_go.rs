@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::api::{Binding, BoundFunc, GO_PACKAGE_ALIAS, Kind, Value};
+use super::api::{Accessor, Binding, BoundFunc, GO_PACKAGE_ALIAS, Kind, Value};
 
 /// The C parameters a value of `kind` takes as an argument of an export.
 fn c_params(kind: &Kind, name: &str) -> String {
@@ -375,7 +375,11 @@ fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc) {
         ),
         None => GO_PACKAGE_ALIAS.to_string(),
     };
-    let call = format!("{target}.{}({})", func.go_name, args.join(", "));
+    let call = match func.accessor {
+        Some(Accessor::Get) => format!("{target}.{}", func.go_name),
+        Some(Accessor::Set) => format!("{target}.{} = {}", func.go_name, args.join(", ")),
+        None => format!("{target}.{}({})", func.go_name, args.join(", ")),
+    };
 
     let _ = writeln!(
         out,

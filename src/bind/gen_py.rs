@@ -214,6 +214,21 @@ fn write_handle_class(out: &mut String, binding: &Binding, handle: &super::api::
         out,
         "\n    __slots__ = (\"_gw_handle\", \"__weakref__\")\n    _gw_handle: int\n\n    def __init__(self) -> None:\n        raise TypeError(\"{name} objects are made by the functions of the Go package\")\n\n    @classmethod\n    def _gw_wrap(cls, handle: int) -> {name}:\n        self = object.__new__(cls)\n        self._gw_handle = handle\n        return self\n\n    def __del__(self) -> None:\n        handle = getattr(self, \"_gw_handle\", 0)\n        if handle and _gw_ext is not None:\n            self._gw_handle = 0\n            _gw_ext._gw_release(handle)"
     );
+    for (py_name, getter, setter) in &handle.fields {
+        let (getter, setter) = (&binding.functions[*getter], &binding.functions[*setter]);
+        let ty = py_type(binding, &getter.results[0].kind, false);
+        let arg = py_type(binding, &setter.params[0].value.kind, true);
+        let _ = writeln!(out, "\n    @property\n    def {py_name}(self) -> {ty}:");
+        if !getter.doc.is_empty() {
+            out.push_str(&python_docstring(&getter.doc, "        "));
+        }
+        let _ = writeln!(
+            out,
+            "        return _gw_ext.{}(self)  # type: ignore[no-any-return]\n\n    @{py_name}.setter\n    def {py_name}(self, value: {arg}) -> None:\n        _gw_ext.{}(self, value)",
+            getter.ext_name(binding),
+            setter.ext_name(binding)
+        );
+    }
     for &index in &handle.methods {
         let method = &binding.functions[index];
         let params: Vec<String> = method

@@ -57,7 +57,7 @@ mod tests {
                 {"name": "Right", "type": {"kind": "basic", "name": "string"}, "doc": "", "embedded": false}],
      "methods": []},
     {"name": "Conn", "doc": "Conn is a connection.", "pos": "demo.go:5", "kind": "struct", "underlying": {"kind": "unsupported", "text": "struct{...}"},
-     "fields": [],
+     "fields": [{"name": "Addr", "type": {"kind": "basic", "name": "string"}, "doc": "Addr is the peer.", "embedded": false}],
      "methods": [{"name": "Send", "doc": "Send sends data.", "pos": "demo.go:6", "pointer_receiver": true, "variadic": false,
                   "params": [{"name": "data", "type": {"kind": "slice", "elem": {"kind": "basic", "name": "uint8"}}}],
                   "results": [{"name": "", "type": {"kind": "basic", "name": "int"}}, {"name": "", "type": {"kind": "error"}}]}]}

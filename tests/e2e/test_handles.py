@@ -45,6 +45,15 @@ except c.GoPanic as e:
     assert str(e) == "counter exploded"
 assert a.inc(1) == 21  # still usable after a panic in a method
 assert c.Counter.inc.__doc__.startswith("Inc adds by to the counter")
+assert a.name == "a"  # exported fields are properties on the live Go value
+a.name = "renamed"
+assert (a.name, a.label(), r.get("a") is None) == ("renamed", "renamed", False)
+try:
+    a.name = 5
+except TypeError as e:
+    assert str(e) == "argument 'value' must be str, not int"
+else:
+    raise AssertionError("setter type")
 """)
 
 
@@ -86,5 +95,7 @@ def test_stubs(python, tmp_path):
         "r.add(a)\n"
         "names: list[str] = r.names()\n"
         "maybe: counter.Counter = r.get('a')\n"
+        "label: str = a.name\n"
+        "a.name = 'b'\n"
     )
     run([tool("mypy"), "--strict", "--python-executable", python, script])
