@@ -86,7 +86,9 @@ mod tests {
                 "swap",
                 "open",
                 "wait",
-                "send"
+                "send",
+                "addr",
+                "addr"
             ]
         );
         assert_eq!(binding.handles.len(), 1);
