@@ -77,6 +77,11 @@ impl Value {
             Kind::List(elem) => format!("Slice{}", elem.mangled()),
             Kind::Array(n, elem) => format!("Array{n}{}", elem.mangled()),
             Kind::Map(elem) => format!("Map{}", elem.mangled()),
+            Kind::Handle(_) => format!(
+                "Handle{}",
+                self.go_type
+                    .trim_start_matches(&format!("*{GO_PACKAGE_ALIAS}."))
+            ),
             Kind::Duration => "Duration".into(),
             Kind::Time => "Time".into(),
             Kind::Struct(_) => format!(
@@ -351,11 +356,6 @@ impl Planner<'_> {
             }
             TypeRef::Slice { elem } => {
                 let elem = self.value_of(elem)?;
-                if matches!(elem.kind, Kind::Handle(_)) {
-                    return Err(format!(
-                        "type `{ty}`: pointers inside containers are not supported yet"
-                    ));
-                }
                 Ok(Value {
                     go_type: format!("[]{}", elem.go_type),
                     kind: Kind::List(Box::new(elem)),
@@ -363,11 +363,6 @@ impl Planner<'_> {
             }
             TypeRef::Array { len, elem } => {
                 let elem = self.value_of(elem)?;
-                if matches!(elem.kind, Kind::Handle(_)) {
-                    return Err(format!(
-                        "type `{ty}`: pointers inside containers are not supported yet"
-                    ));
-                }
                 Ok(Value {
                     go_type: format!("[{len}]{}", elem.go_type),
                     kind: Kind::Array(*len, Box::new(elem)),
@@ -380,11 +375,6 @@ impl Planner<'_> {
                     }) =>
             {
                 let elem = self.value_of(elem)?;
-                if matches!(elem.kind, Kind::Handle(_)) {
-                    return Err(format!(
-                        "type `{ty}`: pointers inside containers are not supported yet"
-                    ));
-                }
                 Ok(Value {
                     go_type: format!("map[string]{}", elem.go_type),
                     kind: Kind::Map(Box::new(elem)),
@@ -488,13 +478,6 @@ impl Planner<'_> {
                 self.value_of(&field.ty)
             };
             match resolved {
-                Ok(value) if matches!(value.kind, Kind::Handle(_)) => {
-                    self.structs.truncate(index);
-                    return Err(format!(
-                        "field {}: pointers in struct fields are not supported yet",
-                        field.name
-                    ));
-                }
                 Ok(value) => fields.push(BoundField {
                     go_name: field.name.clone(),
                     py_name: snake_case(&field.name),
@@ -626,7 +609,7 @@ pub fn plan(dump: &ApiDump) -> Binding {
         // Exported fields become properties (a getter and a setter on the live Go value).
         for field in decl.fields.iter().filter(|f| !f.embedded) {
             match planner.value_of(&field.ty) {
-                Ok(value) if !matches!(value.kind, Kind::Handle(_)) => {
+                Ok(value) => {
                     let py_name = snake_case(&field.name);
                     let getter = BoundFunc {
                         go_name: field.name.clone(),
@@ -652,10 +635,6 @@ pub fn plan(dump: &ApiDump) -> Binding {
                     functions.push(setter);
                     planner.handles[next].fields.push((py_name, g, s));
                 }
-                Ok(_) => skipped.push(format!(
-                    "{}: field {name}.{}: pointers in fields are not supported yet",
-                    decl.pos, field.name
-                )),
                 Err(reason) => skipped.push(format!(
                     "{}: field {name}.{}: {reason}",
                     decl.pos, field.name

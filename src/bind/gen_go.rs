@@ -135,7 +135,13 @@ fn write_codec(out: &mut String, binding: &Binding, value: &Value) {
         Kind::Time => {
             let _ = writeln!(out, "\treturn r.time()");
         }
-        Kind::Handle(_) => unreachable!("handles cross as C integers, not encoded"),
+        Kind::Handle(index) => {
+            let _ = writeln!(
+                out,
+                "\tid, err := r.handle({index}, \"{}\")\n\tif err != nil || id == 0 {{\n\t\treturn nil, err\n\t}}\n\treturn gwFromHandle[{ty}](C.uint64_t(id)), nil",
+                binding.handles[*index].go_name
+            );
+        }
         Kind::Bool => {
             let _ = writeln!(
                 out,
@@ -270,7 +276,12 @@ fn write_codec(out: &mut String, binding: &Binding, value: &Value) {
                 "\t_, offset := v.Zone()\n\tw.head('M', uint64(v.Unix()))\n\tw.u64(uint64(v.Nanosecond()))\n\tw.u64(uint64(int64(offset)))"
             );
         }
-        Kind::Handle(_) => unreachable!("handles cross as C integers, not encoded"),
+        Kind::Handle(index) => {
+            let _ = writeln!(
+                out,
+                "\tw.head('h', {index})\n\tw.u64(uint64(gwNewHandle(v)))"
+            );
+        }
         Kind::Bool => {
             let _ = writeln!(out, "	w.bool(bool(v))");
         }
@@ -483,6 +494,9 @@ pub fn render(binding: &Binding) -> String {
     {
         out.push_str(TIME_RUNTIME);
     }
+    if codecs.iter().any(|v| matches!(v.kind, Kind::Handle(_))) {
+        out.push_str(HANDLE_CODEC_RUNTIME);
+    }
     if !codecs.is_empty() {
         let names: Vec<String> = binding
             .structs
@@ -517,6 +531,9 @@ const CODEC_RUNTIME: &str = include_str!("runtime/codec.go.in");
 
 /// Handles: Go values held for Python objects (`*T` of types with methods).
 const HANDLE_RUNTIME: &str = include_str!("runtime/handle.go.in");
+
+/// Reading handles inside lists, dicts and structs.
+const HANDLE_CODEC_RUNTIME: &str = include_str!("runtime/handle_codec.go.in");
 
 /// Reading `time.Duration` and `time.Time` values (`'D'`: nanoseconds; `'M'`: Unix seconds,
 /// nanoseconds and the zone's offset in seconds).

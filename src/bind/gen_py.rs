@@ -317,7 +317,10 @@ pub fn render_types(binding: &Binding) -> String {
                 out,
                 "    {}: {}{}",
                 f.py_name,
-                py_type(binding, &f.value.kind, false),
+                match f.value.kind {
+                    Kind::Handle(_) => py_type(binding, &f.value.kind, true),
+                    _ => py_type(binding, &f.value.kind, false),
+                },
                 default(binding, &f.value.kind)
             );
             if !f.doc.is_empty() {

@@ -57,6 +57,28 @@ else:
 """)
 
 
+def test_handles_inside_lists_dicts_and_structs(python):
+    check(python, """
+a, b = c.new_counter("a"), c.new_counter("b")
+a.inc(2)
+b.inc(5)
+r = c.new_registry()
+r.add(a)
+r.add(b)
+assert [x.name for x in r.all()] == ["a", "b"]
+assert c.total(r.all()) == 7 and c.total([a, None, b]) == 7
+p = c.make_pair(a, b)
+assert (p.left.name, p.right.value(), c.pair_sum(p), c.pair_sum(c.Pair(b, b))) == ("a", 5, 7, 10)
+assert c.named({"x": a, "y": b}) == ["x=a", "y=b"]
+try:
+    c.total([a, 3])
+except TypeError as e:
+    assert str(e) == "argument 'cs'[1]: expected Counter, got int"
+else:
+    raise AssertionError("bad item")
+""")
+
+
 def test_wrong_objects_are_refused(python):
     check(python, """
 a = c.new_counter("a")
