@@ -135,3 +135,17 @@ def rss_kib():
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * resource.getpagesize() // 1024
 """
+
+
+#: Python source defining `expect_errors(cases)`: each case is (call, exception type, exact
+#: message), and the call must raise exactly that.
+EXPECT_ERRORS = """
+def expect_errors(cases):
+    for call, exc, text in cases:
+        try:
+            call()
+        except exc as e:
+            assert str(e) == text, (str(e), text)
+        else:
+            raise AssertionError(text)
+"""

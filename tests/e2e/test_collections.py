@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import RSS_KIB, build_and_install, run, tool
+from conftest import EXPECT_ERRORS, RSS_KIB, build_and_install, run, tool
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +40,7 @@ assert list(c.counts(["b", "a", "c"])) == ["a", "b", "c"]  # Go maps come back s
 
 
 def test_argument_errors_name_the_element(python):
-    check(python, """
+    check(python, EXPECT_ERRORS + """
 cases = [
     (lambda: c.sum_ints([1, "x"]), TypeError, "argument 'xs'[1]: expected int, got str"),
     (lambda: c.sum_ints(None), TypeError, "argument 'xs': expected list, got None"),
@@ -52,13 +52,7 @@ cases = [
     (lambda: c.lengths({"a": [1]}), TypeError, "argument 'm'[\\"a\\"][0]: expected str, got int"),
     (lambda: c.sum_ints([object()]), TypeError, "argument 'xs'[0]: expected int, got object"),
 ]
-for call, exc, text in cases:
-    try:
-        call()
-    except exc as e:
-        assert str(e) == text, (str(e), text)
-    else:
-        raise AssertionError(text)
+expect_errors(cases)
 """)
 
 

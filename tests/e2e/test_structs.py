@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import build_and_install, run, tool
+from conftest import EXPECT_ERRORS, build_and_install, run, tool
 
 
 @pytest.fixture(scope="module")
@@ -41,19 +41,13 @@ except s.GoError as e:
 
 def test_struct_argument_errors(built):
     python, _ = built
-    check(python, """
-for call, text in [
-    (lambda: s.mid(1, s.Point()), "argument 'a': expected Point, got int"),
-    (lambda: s.mid(s.Point("x", 0), s.Point()), "argument 'a'.x: expected float, got str"),
-    (lambda: s.area(s.Point()), "argument 'r': expected Rect, got Point"),
-    (lambda: s.area(s.Rect(tags=[1])), "argument 'r'.tags[0]: expected str, got int"),
-]:
-    try:
-        call()
-    except TypeError as e:
-        assert str(e) == text, (str(e), text)
-    else:
-        raise AssertionError(text)
+    check(python, EXPECT_ERRORS + """
+expect_errors([
+    (lambda: s.mid(1, s.Point()), TypeError, "argument 'a': expected Point, got int"),
+    (lambda: s.mid(s.Point("x", 0), s.Point()), TypeError, "argument 'a'.x: expected float, got str"),
+    (lambda: s.area(s.Point()), TypeError, "argument 'r': expected Rect, got Point"),
+    (lambda: s.area(s.Rect(tags=[1])), TypeError, "argument 'r'.tags[0]: expected str, got int"),
+])
 """)
 
 
@@ -78,7 +72,7 @@ def test_stubs(built, tmp_path):
 
 def test_durations_and_times(built):
     python, _ = built
-    check(python, """
+    check(python, EXPECT_ERRORS + """
 from datetime import datetime, timedelta, timezone
 t = datetime(2024, 1, 1, tzinfo=timezone.utc)
 assert s.later(t, timedelta(hours=1, microseconds=5)) == t + timedelta(hours=1, microseconds=5)
@@ -90,15 +84,9 @@ assert s.describe(s.Event("x", t, timedelta(seconds=3))) == "x@2024-01-01T00:00:
 assert s.Event() == s.Event("", datetime(1, 1, 1, tzinfo=timezone.utc), timedelta(0))
 assert [e.at for e in s.schedule(t, timedelta(minutes=30), 2)] == [t, t + timedelta(minutes=30)]
 assert s.later(t - timedelta(days=365 * 100), timedelta(0)) == t - timedelta(days=365 * 100)
-for call, exc, text in [
+expect_errors([
     (lambda: s.later(t, 5), TypeError, "argument 'd': expected timedelta, got int"),
     (lambda: s.later("2024", timedelta(0)), TypeError, "argument 't': expected datetime, got str"),
     (lambda: s.later(t, timedelta(days=200_000)), OverflowError, "argument 'd': does not fit in a Go time.Duration (±292 years)"),
-]:
-    try:
-        call()
-    except exc as e:
-        assert str(e) == text, (str(e), text)
-    else:
-        raise AssertionError(text)
+])
 """)
