@@ -306,3 +306,18 @@ fn lib_without_a_c_compiler_says_so() {
         "{err}"
     );
 }
+
+#[test]
+fn module_needing_a_newer_go_says_so() {
+    let dir = project(&[
+        ("pyproject.toml", &pyproject("")),
+        ("go.mod", "module example.com/t\n\ngo 1.99\n"),
+        ("main.go", HELLO_GO),
+    ]);
+    let err = fails(dir.path(), &["build"], &[("GOTOOLCHAIN", "local")]);
+    assert!(err.contains("go.mod requires go >= 1.99"), "{err}");
+    assert!(
+        err.contains("hint: the module needs a newer Go than go1."),
+        "{err}"
+    );
+}

@@ -130,9 +130,16 @@ impl GoToolchain {
             cmd.env(k, v);
         }
         let stdout = cmd.stdout().map_err(|e| {
-            UserError::new(format!("cannot load the Go package `{package}`:\n{e}")).hint(
-                "check `tool.gowright.go-package` in pyproject.toml: it is the package directory relative to the project root",
-            )
+            let text = e.to_string();
+            let hint = if text.contains("requires go >=") {
+                format!(
+                    "the module needs a newer Go than {}: install it, or allow Go to fetch it (GOTOOLCHAIN=auto)",
+                    self.version
+                )
+            } else {
+                "check `tool.gowright.go-package` in pyproject.toml: it is the package directory relative to the project root".to_string()
+            };
+            UserError::new(format!("cannot load the Go package `{package}`:\n{text}")).hint(hint)
         })?;
         let mut packages = Vec::new();
         for item in serde_json::Deserializer::from_str(&stdout).into_iter::<ListedPackage>() {
