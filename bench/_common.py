@@ -24,6 +24,17 @@ DEFAULT_PROJECT = REPO / "examples" / "hello-bin"
 
 # Build outputs of the example that may exist in the repository; they are not copied, so every
 # benchmark starts from a clean project (the Go build cache is shared and stays warm).
+def cpu_model() -> str:
+    """The CPU's model name from /proc/cpuinfo, else what `platform` knows."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
 _NOT_COPIED = shutil.ignore_patterns("dist", "target", ".venv", "__pycache__")
 
 
@@ -155,14 +166,7 @@ def machine_info(gowright: Path = DEFAULT_GOWRIGHT) -> list[tuple[str, str]]:
         except OSError as e:
             return f"unavailable ({e})"
 
-    cpu = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model()
     return [
         ("date", run("date", "-u")),
         ("nproc", run("nproc")),

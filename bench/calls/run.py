@@ -31,6 +31,10 @@ from pathlib import Path
 from statistics import median
 
 sys.dont_write_bytecode = True  # keep bench/ free of __pycache__
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from _common import cpu_model  # noqa: E402  (bench/_common.py, shared with the other benchmarks)
+
+sys.dont_write_bytecode = True  # keep bench/ free of __pycache__
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -143,14 +147,7 @@ def build_all(gowright: Path, tmp: Path) -> dict[str, str]:
 
 def machine_info(gowright: Path) -> list[tuple[str, str]]:
     """What the numbers depend on, printed above the table."""
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpu = cpu_model()
     commit = subprocess.run(
         ["git", "describe", "--always", "--dirty"], cwd=REPO, capture_output=True, text=True
     ).stdout.strip()
