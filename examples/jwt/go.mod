@@ -1,0 +1,3 @@
+module example.com/gojwt
+
+go 1.25
