@@ -45,6 +45,14 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Whether this is a C scalar: a bool, an integer or a float.
+    pub fn is_scalar(&self) -> bool {
+        matches!(
+            self,
+            Kind::Bool | Kind::Int { .. } | Kind::Uint { .. } | Kind::Float { .. }
+        )
+    }
+
     /// Whether values of this kind cross the boundary encoded in gowright's compact format
     /// (lists and dicts) rather than as C scalars or byte spans.
     pub fn is_encoded(&self) -> bool {
@@ -129,6 +137,10 @@ pub struct BoundFunc {
     /// For the getter or setter of an exported field of a handle type: reads or writes the
     /// field named `go_name` instead of calling a method.
     pub accessor: Option<Accessor>,
+    /// Call Go without releasing the GIL: the function is trivial (arithmetic on scalars, see
+    /// [`crate::bind::model::Func::trivial`]), so it finishes sooner than releasing and taking
+    /// back the GIL would take, and it cannot block.
+    pub holds_gil: bool,
 }
 
 /// A field access bound like a method.
@@ -527,6 +539,9 @@ impl Planner<'_> {
                     .map_err(|e| format!("result {}: {e}", i + 1))
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let holds_gil = func.trivial
+            && params.iter().all(|p| p.value.kind.is_scalar())
+            && results.iter().all(|r| r.kind.is_scalar());
         Ok(BoundFunc {
             go_name: func.name.clone(),
             py_name: snake_case(&func.name),
@@ -536,6 +551,7 @@ impl Planner<'_> {
             returns_error,
             receiver: None,
             accessor: None,
+            holds_gil,
         })
     }
 }
@@ -593,6 +609,7 @@ pub fn plan(dump: &ApiDump) -> Binding {
                 params: method.params.clone(),
                 results: method.results.clone(),
                 variadic: method.variadic,
+                trivial: false,
             };
             match planner.bind_func(&as_func) {
                 Ok(mut bound) => {
@@ -620,6 +637,7 @@ pub fn plan(dump: &ApiDump) -> Binding {
                         returns_error: false,
                         receiver: Some(next),
                         accessor: Some(Accessor::Get),
+                        holds_gil: false,
                     };
                     let setter = BoundFunc {
                         params: vec![BoundParam {

@@ -194,14 +194,16 @@ fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc) {
     }
     out.push_str("    char *gw_err = NULL, *gw_panic = NULL, *gw_arg_err = NULL;\n");
     call_args.push("&gw_err, &gw_panic, &gw_arg_err".into());
-    out.push_str("    Py_BEGIN_ALLOW_THREADS\n");
-    let _ = writeln!(
-        out,
-        "    {}({});",
-        export_name(func, binding),
-        call_args.join(", ")
-    );
-    out.push_str("    Py_END_ALLOW_THREADS\n");
+    let call = format!("{}({});", export_name(func, binding), call_args.join(", "));
+    if func.holds_gil {
+        // Trivial arithmetic: over before releasing the GIL would pay off.
+        let _ = writeln!(out, "    /* trivial: the GIL stays held */\n    {call}");
+    } else {
+        let _ = writeln!(
+            out,
+            "    Py_BEGIN_ALLOW_THREADS\n    {call}\n    Py_END_ALLOW_THREADS"
+        );
+    }
     for i in &buffers {
         let _ = writeln!(out, "    PyBuffer_Release(&p{i});\n    held_{i} = 0;");
     }

@@ -22,7 +22,7 @@ mod tests {
             r#"{
   "package": {"name": "demo", "import_path": "example.com/demo", "doc": "Package demo demonstrates."},
   "functions": [
-    {"name": "Add", "doc": "Add adds.", "pos": "demo.go:5", "variadic": false,
+    {"name": "Add", "doc": "Add adds.", "pos": "demo.go:5", "variadic": false, "trivial": true,
      "params": [{"name": "a", "type": {"kind": "basic", "name": "int"}}, {"name": "b", "type": {"kind": "basic", "name": "int8"}}],
      "results": [{"name": "", "type": {"kind": "basic", "name": "int"}}]},
     {"name": "ParseURL", "doc": "", "pos": "demo.go:9", "variadic": false,

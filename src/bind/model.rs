@@ -36,6 +36,10 @@ pub struct Func {
     pub params: Vec<Param>,
     pub results: Vec<Param>,
     pub variadic: bool,
+    /// The body is one `return` of operators applied to identifiers and literals: the call
+    /// cannot block and finishes in nanoseconds.
+    #[serde(default)]
+    pub trivial: bool,
 }
 
 /// A parameter or result.

@@ -141,6 +141,10 @@ type Func struct {
 	Params   []Param `json:"params"`
 	Results  []Param `json:"results"`
 	Variadic bool    `json:"variadic"` // the last parameter is ...T; its type is then []T
+	// Trivial: the body is one return statement of operators applied to identifiers and
+	// literals (no calls, no channel operations, no closures), so the call cannot block
+	// and finishes in nanoseconds.
+	Trivial bool `json:"trivial"`
 }
 
 // Param is a parameter or a result. Name is "" when it is unnamed or blank (_).
@@ -538,7 +542,45 @@ func (d *dumper) funcDecl(decl *ast.FuncDecl) {
 		Params:   params,
 		Results:  results,
 		Variadic: variadic,
+		Trivial:  isTrivial(decl.Body),
 	})
+}
+
+// isTrivial reports whether body is a single return of expressions built from identifiers,
+// literals and operators only (see Func.Trivial).
+func isTrivial(body *ast.BlockStmt) bool {
+	if body == nil || len(body.List) != 1 {
+		return false
+	}
+	ret, ok := body.List[0].(*ast.ReturnStmt)
+	if !ok || len(ret.Results) == 0 {
+		return false
+	}
+	for _, e := range ret.Results {
+		if !isOperatorExpr(e) {
+			return false
+		}
+	}
+	return true
+}
+
+func isOperatorExpr(e ast.Expr) bool {
+	switch e := e.(type) {
+	case *ast.Ident, *ast.BasicLit:
+		return true
+	case *ast.ParenExpr:
+		return isOperatorExpr(e.X)
+	case *ast.UnaryExpr:
+		// Not <- (a channel receive blocks) nor & (taking an address may allocate).
+		switch e.Op {
+		case token.ADD, token.SUB, token.NOT, token.XOR:
+			return isOperatorExpr(e.X)
+		}
+		return false
+	case *ast.BinaryExpr:
+		return isOperatorExpr(e.X) && isOperatorExpr(e.Y)
+	}
+	return false
 }
 
 // method adds an exported method to the entry of its receiver's type, if

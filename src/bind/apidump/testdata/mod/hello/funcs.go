@@ -142,3 +142,9 @@ const (
 var Version = "1.0"
 
 var internalState int
+
+// Mix is arithmetic only: a trivial function.
+func Mix(a, b int) (int, bool) { return (a*3 + -b) &^ 1, a < b && !(b == 0) }
+
+// Recv reads a channel: not trivial.
+func Recv(c chan int) int { return <-c }
