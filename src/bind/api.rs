@@ -137,10 +137,10 @@ pub struct BoundFunc {
     /// For the getter or setter of an exported field of a handle type: reads or writes the
     /// field named `go_name` instead of calling a method.
     pub accessor: Option<Accessor>,
-    /// Call Go without releasing the GIL: the function is trivial (arithmetic on scalars, see
-    /// [`crate::bind::model::Func::trivial`]), so it finishes sooner than releasing and taking
-    /// back the GIL would take, and it cannot block.
-    pub holds_gil: bool,
+    /// Arithmetic on scalars that cannot block or panic (see
+    /// [`crate::bind::model::Func::trivial`]): it is called with the GIL held, since it finishes
+    /// sooner than releasing and taking back the GIL would take, and without a `recover`.
+    pub trivial: bool,
 }
 
 /// A field access bound like a method.
@@ -539,7 +539,7 @@ impl Planner<'_> {
                     .map_err(|e| format!("result {}: {e}", i + 1))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let holds_gil = func.trivial
+        let trivial = func.trivial
             && params.iter().all(|p| p.value.kind.is_scalar())
             && results.iter().all(|r| r.kind.is_scalar());
         Ok(BoundFunc {
@@ -551,7 +551,7 @@ impl Planner<'_> {
             returns_error,
             receiver: None,
             accessor: None,
-            holds_gil,
+            trivial,
         })
     }
 }
@@ -637,7 +637,7 @@ pub fn plan(dump: &ApiDump) -> Binding {
                         returns_error: false,
                         receiver: Some(next),
                         accessor: Some(Accessor::Get),
-                        holds_gil: false,
+                        trivial: false,
                     };
                     let setter = BoundFunc {
                         params: vec![BoundParam {

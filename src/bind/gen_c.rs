@@ -195,7 +195,7 @@ fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc) {
     out.push_str("    char *gw_err = NULL, *gw_panic = NULL, *gw_arg_err = NULL;\n");
     call_args.push("&gw_err, &gw_panic, &gw_arg_err".into());
     let call = format!("{}({});", export_name(func, binding), call_args.join(", "));
-    if func.holds_gil {
+    if func.trivial {
         // Trivial arithmetic: over before releasing the GIL would pay off.
         let _ = writeln!(out, "    /* trivial: the GIL stays held */\n    {call}");
     } else {

@@ -405,7 +405,11 @@ fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc) {
         export_name(func, binding),
         params.join(", ")
     );
-    let _ = writeln!(out, "\tdefer gwRecover(gwPanic)");
+    if func.trivial {
+        out.push_str("\t// Trivial arithmetic, which cannot panic: no recover needed.\n");
+    } else {
+        out.push_str("\tdefer gwRecover(gwPanic)\n");
+    }
     for (i, p) in func.params.iter().enumerate() {
         if p.value.kind.is_encoded() {
             let _ = writeln!(

@@ -36,8 +36,8 @@ pub struct Func {
     pub params: Vec<Param>,
     pub results: Vec<Param>,
     pub variadic: bool,
-    /// The body is one `return` of operators applied to identifiers and literals: the call
-    /// cannot block and finishes in nanoseconds.
+    /// The body is one `return` of operators applied to identifiers and literals, none of which
+    /// can panic: the call cannot block or panic and finishes in nanoseconds.
     #[serde(default)]
     pub trivial: bool,
 }

@@ -142,8 +142,8 @@ type Func struct {
 	Results  []Param `json:"results"`
 	Variadic bool    `json:"variadic"` // the last parameter is ...T; its type is then []T
 	// Trivial: the body is one return statement of operators applied to identifiers and
-	// literals (no calls, no channel operations, no closures), so the call cannot block
-	// and finishes in nanoseconds.
+	// literals (no calls, no channel operations, no closures, and none of / % << >>, which
+	// can panic), so the call cannot block or panic and finishes in nanoseconds.
 	Trivial bool `json:"trivial"`
 }
 
@@ -578,6 +578,11 @@ func isOperatorExpr(e ast.Expr) bool {
 		}
 		return false
 	case *ast.BinaryExpr:
+		// Integer division by zero and negative shift counts panic.
+		switch e.Op {
+		case token.QUO, token.REM, token.SHL, token.SHR:
+			return false
+		}
 		return isOperatorExpr(e.X) && isOperatorExpr(e.Y)
 	}
 	return false

@@ -148,3 +148,6 @@ func Mix(a, b int) (int, bool) { return (a*3 + -b) &^ 1, a < b && !(b == 0) }
 
 // Recv reads a channel: not trivial.
 func Recv(c chan int) int { return <-c }
+
+// Ratio divides, which can panic: not trivial.
+func Ratio(a, b int) int { return a / b }
