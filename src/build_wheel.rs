@@ -8,6 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use sha2::{Digest as _, Sha256};
 
 use crate::archive::wheel::{WheelBuilder, WheelFilename, wheel_file};
 use crate::archive::{AtomicFile, source_date_epoch};
@@ -15,6 +16,7 @@ use crate::audit;
 use crate::config::{Bindings, ProjectConfig};
 use crate::dist_info::dist_info_files;
 use crate::error::UserError;
+use crate::go::build_id::{self, KnownExecutable};
 use crate::go::{BuildRequest, GoPackage, GoToolchain};
 use crate::printer::Printer;
 use crate::pypackage::{Layout, add_bin_package};
@@ -380,20 +382,86 @@ fn build_bin(
     }
 
     tracing::debug!("{target}: go build done");
-    let binary = fs_err::read(&output)?;
-    let info = audit::inspect_bytes(&binary, target)
-        .map_err(|e| UserError::new(format!("`{}`: {}", output.display(), e.message)))?;
-    printer.detail(format!("{target}: {}", info.description));
-    assemble_wheel(cfg, plan, target, &info.platform_tags, binary).map(|(filename, file)| {
+    let (platform_tags, executable) = inspect_executable(plan, target, &output, printer)?;
+    assemble_wheel(cfg, plan, target, &platform_tags, executable).map(|(filename, file)| {
         (
             BuiltWheel {
                 path: plan.out_dir.join(filename.to_string()),
                 target: target.to_string(),
-                platform_tags: info.platform_tags.clone(),
+                platform_tags,
             },
             file,
         )
     })
+}
+
+/// The executable a wheel ships: its bytes, or (when it is the one of the last build) only
+/// where it is and its SHA-256, so that an unchanged wheel is reused without reading it.
+enum Executable {
+    Bytes(Vec<u8>),
+    Known { path: PathBuf, sha256: [u8; 32] },
+}
+
+/// The platform tags of the executable Go built at `output`, and the executable. When Go's
+/// build ID shows it is the executable of the last build (Go leaves an up-to-date output as
+/// it was), what was found out then is reused instead of reading and inspecting it again.
+fn inspect_executable(
+    plan: &BuildPlan,
+    target: Target,
+    output: &Path,
+    printer: Printer,
+) -> anyhow::Result<(Vec<String>, Executable)> {
+    let index = plan.target_dir(target).join("executable.json");
+    // A build ID set by hand says nothing about the contents.
+    let trust_build_id = !plan.ldflags.iter().any(|f| f.contains("buildid"));
+    if let Some(known) = trust_build_id
+        .then(|| KnownExecutable::recall(&index, output))
+        .flatten()
+    {
+        if let Some(sha256) = hex_digest(&known.sha256) {
+            tracing::debug!(
+                "{target}: executable unchanged (Go build ID {})",
+                known.build_id
+            );
+            printer.detail(format!("{target}: {}", known.description));
+            let path = output.to_path_buf();
+            return Ok((known.platform_tags, Executable::Known { path, sha256 }));
+        }
+    }
+    let binary = fs_err::read(output)?;
+    let info = audit::inspect_bytes(&binary, target)
+        .map_err(|e| UserError::new(format!("`{}`: {}", output.display(), e.message)))?;
+    printer.detail(format!("{target}: {}", info.description));
+    if let Some(build_id) = trust_build_id
+        .then(|| build_id::of_bytes(&binary))
+        .flatten()
+    {
+        KnownExecutable {
+            gowright: env!("CARGO_PKG_VERSION").to_string(),
+            build_id,
+            len: binary.len() as u64,
+            sha256: hex(&Sha256::digest(&binary)),
+            platform_tags: info.platform_tags.clone(),
+            description: info.description.clone(),
+        }
+        .remember(&index);
+    }
+    Ok((info.platform_tags, Executable::Bytes(binary)))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn hex_digest(text: &str) -> Option<[u8; 32]> {
+    let mut out = [0u8; 32];
+    if text.len() != 64 {
+        return None;
+    }
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
 }
 
 /// Adds `.dist-info` (METADATA, entry points, licences, WHEEL) to a wheel whose package files
@@ -432,7 +500,7 @@ fn assemble_wheel(
     plan: &BuildPlan,
     target: Target,
     platform_tags: &[String],
-    binary: Vec<u8>,
+    executable: Executable,
 ) -> anyhow::Result<(WheelFilename, AtomicFile)> {
     let meta = &cfg.metadata;
     let filename = WheelFilename {
@@ -443,16 +511,16 @@ fn assemble_wheel(
         platform_tags: platform_tags.to_vec(),
     };
     let mut wheel = WheelBuilder::new();
-    wheel.add(
-        format!(
-            "{}/scripts/{}{}",
-            meta.data_dir(),
-            plan.binary_name,
-            target.exe_suffix()
-        ),
-        binary,
-        true,
-    )?;
+    let script = format!(
+        "{}/scripts/{}{}",
+        meta.data_dir(),
+        plan.binary_name,
+        target.exe_suffix()
+    );
+    match executable {
+        Executable::Bytes(binary) => wheel.add(script, binary, true)?,
+        Executable::Known { path, sha256 } => wheel.add_file(script, path, sha256, true)?,
+    }
     add_bin_package(
         &mut wheel,
         &Layout::of(cfg, plan.editable),

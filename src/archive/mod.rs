@@ -64,8 +64,12 @@ pub fn check_member_path(path: &str, archive: &str) -> anyhow::Result<()> {
 
 /// The sha256 of `data` in the form RECORD files use: `sha256=<urlsafe base64, no padding>`.
 pub fn record_hash(data: &[u8]) -> String {
+    record_hash_of_digest(&Sha256::digest(data).into())
+}
+
+/// [`record_hash`] of data whose SHA-256 is `digest`.
+pub fn record_hash_of_digest(digest: &[u8; 32]) -> String {
     use base64::Engine as _;
-    let digest = Sha256::digest(data);
     format!(
         "sha256={}",
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)

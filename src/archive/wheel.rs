@@ -2,16 +2,19 @@
 //!
 //! Specification: <https://packaging.python.org/en/latest/specifications/binary-distribution-format/>.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
-use super::{AtomicFile, Entry, check_member_path, civil_from_unix, record_hash};
+use sha2::{Digest as _, Sha256};
+
+use super::{AtomicFile, check_member_path, civil_from_unix, record_hash_of_digest};
 
 /// A wheel filename: `{name}-{version}-{python}-{abi}-{platforms}.whl`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,6 +64,32 @@ pub struct WheelBuilder {
     entries: BTreeMap<String, Entry>,
 }
 
+/// One file of a wheel.
+#[derive(Debug)]
+struct Entry {
+    content: Content,
+    /// Stored with mode 0755 (else 0644).
+    executable: bool,
+}
+
+/// What a file of a wheel holds.
+#[derive(Debug)]
+enum Content {
+    /// Bytes in memory.
+    Bytes(Vec<u8>),
+    /// A file on disk whose SHA-256 is known: read only if the wheel has to be written.
+    File { source: PathBuf, sha256: [u8; 32] },
+}
+
+impl Entry {
+    fn sha256(&self) -> [u8; 32] {
+        match &self.content {
+            Content::Bytes(data) => Sha256::digest(data).into(),
+            Content::File { sha256, .. } => *sha256,
+        }
+    }
+}
+
 impl WheelBuilder {
     pub fn new() -> Self {
         Self::default()
@@ -78,7 +107,40 @@ impl WheelBuilder {
         if self.entries.contains_key(&path) {
             bail!("two files would be written to `{path}` in the wheel");
         }
-        self.entries.insert(path, Entry { data, executable });
+        let content = Content::Bytes(data);
+        self.entries.insert(
+            path,
+            Entry {
+                content,
+                executable,
+            },
+        );
+        Ok(())
+    }
+
+    /// Adds the file `source`, whose SHA-256 is `sha256`, at `path` inside the wheel. It is
+    /// read (and its digest checked) only when the wheel has to be written: a wheel of the
+    /// same inputs in the cache of [`WheelBuilder::write_cached`] is reused without reading it.
+    pub fn add_file(
+        &mut self,
+        path: impl Into<String>,
+        source: PathBuf,
+        sha256: [u8; 32],
+        executable: bool,
+    ) -> anyhow::Result<()> {
+        let path = path.into();
+        check_member_path(&path, "wheel")?;
+        if self.entries.contains_key(&path) {
+            bail!("two files would be written to `{path}` in the wheel");
+        }
+        let content = Content::File { source, sha256 };
+        self.entries.insert(
+            path,
+            Entry {
+                content,
+                executable,
+            },
+        );
         Ok(())
     }
 
@@ -87,9 +149,12 @@ impl WheelBuilder {
         self.entries.contains_key(path)
     }
 
-    /// The contents of a file previously added.
+    /// The contents of a file previously added in memory.
     pub fn get(&self, path: &str) -> Option<&[u8]> {
-        self.entries.get(path).map(|e| e.data.as_slice())
+        match &self.entries.get(path)?.content {
+            Content::Bytes(data) => Some(data),
+            Content::File { .. } => None,
+        }
     }
 
     /// Like [`WheelBuilder::write`], but reuses the wheel of an earlier build from `cache_dir`
@@ -124,7 +189,6 @@ impl WheelBuilder {
 
     /// A digest of everything that decides the bytes of the wheel.
     fn cache_key(&self, dist_info_dir: &str, filename: &WheelFilename, epoch: u64) -> String {
-        use sha2::{Digest, Sha256};
         let mut hasher = Sha256::new();
         let mut field = |bytes: &[u8]| {
             hasher.update((bytes.len() as u64).to_le_bytes());
@@ -137,7 +201,7 @@ impl WheelBuilder {
         for (path, entry) in &self.entries {
             field(path.as_bytes());
             field(&[u8::from(entry.executable)]);
-            field(&entry.data);
+            field(&entry.sha256());
         }
         let digest = hasher.finalize();
         digest.iter().map(|b| format!("{b:02x}")).collect()
@@ -157,16 +221,32 @@ impl WheelBuilder {
     ) -> anyhow::Result<AtomicFile> {
         let record_path = format!("{dist_info_dir}/RECORD");
         let in_dist_info = |p: &str| p.starts_with(&format!("{dist_info_dir}/"));
-        let mut ordered: Vec<(&String, &Entry)> = self.entries.iter().collect();
-        ordered.sort_by_key(|(path, _)| (in_dist_info(path), (*path).clone()));
+        let mut ordered: Vec<(&String, Cow<[u8]>, bool)> = Vec::with_capacity(self.entries.len());
+        for (path, entry) in self.entries.iter() {
+            let data = match &entry.content {
+                Content::Bytes(data) => Cow::Borrowed(data.as_slice()),
+                Content::File { source, sha256 } => {
+                    let data = fs_err::read(source)?;
+                    if Sha256::digest(&data).as_slice() != sha256 {
+                        bail!(
+                            "`{}` changed while the wheel was being built",
+                            source.display()
+                        );
+                    }
+                    Cow::Owned(data)
+                }
+            };
+            ordered.push((path, data, entry.executable));
+        }
+        ordered.sort_by_key(|(path, ..)| (in_dist_info(path), (*path).clone()));
 
         let mut record = String::new();
-        for (path, entry) in &ordered {
+        for (path, data, _) in &ordered {
             record.push_str(&format!(
                 "{},{},{}\n",
                 csv_field(path),
-                record_hash(&entry.data),
-                entry.data.len()
+                record_hash_of_digest(&Sha256::digest(data).into()),
+                data.len()
             ));
         }
         record.push_str(&format!("{},,\n", csv_field(&record_path)));
@@ -184,9 +264,9 @@ impl WheelBuilder {
                 .unix_permissions(if executable { 0o755 } else { 0o644 })
                 .large_file(false)
         };
-        for (path, entry) in &ordered {
-            zip.start_file(path.as_str(), options(entry.executable))?;
-            zip.write_all(&entry.data)?;
+        for (path, data, executable) in &ordered {
+            zip.start_file(path.as_str(), options(*executable))?;
+            zip.write_all(data)?;
         }
         zip.start_file(record_path.as_str(), options(false))?;
         zip.write_all(record.as_bytes())?;

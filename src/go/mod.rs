@@ -1,5 +1,6 @@
 //! The Go toolchain driver: finding `go`, checking its version, `go list` and `go build`.
 
+pub mod build_id;
 mod env_cache;
 mod list_cache;
 

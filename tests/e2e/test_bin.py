@@ -141,6 +141,42 @@ def test_builds_are_reproducible(gowright_bin, project, tmp_path):
     assert digest(sdist_a) == digest(sdist_b)
 
 
+def test_rebuilds_reuse_an_unchanged_executable_and_see_every_change(gowright_bin, project, tmp_path):
+    """An executable Go did not relink (same Go build ID) is put into the wheel without being
+    read again; a changed one always gives a new wheel."""
+
+    def build(out: str, *extra: str) -> tuple[Path, str]:
+        proc = gowright(gowright_bin, "build", "-vv", "-o", tmp_path / out, *extra, cwd=proj)
+        return only(built_paths(proc)), proc.stderr
+
+    def listing(wheel: Path) -> dict[str, bytes]:
+        with zipfile.ZipFile(wheel) as zf:
+            return {n: zf.read(n) for n in zf.namelist()}
+
+    proj = project("hello-bin")
+    first, log = build("a")
+    assert "executable unchanged" not in log
+    again, log = build("b")
+    assert "executable unchanged" in log
+    assert again.read_bytes() == first.read_bytes()
+
+    main = proj / "main.go"
+    main.write_text(main.read_text().replace("Hello, ", "Howdy, "))
+    edited, log = build("c")
+    assert "executable unchanged" not in log
+    script = "hello_bin-0.1.0.data/scripts/hello-bin"
+    assert b"Howdy, " in listing(edited)[script] and b"Howdy, " not in listing(first)[script]
+
+    # A build ID set by hand says nothing about the contents: it is not trusted.
+    pyproject = proj / "pyproject.toml"
+    pyproject.write_text(pyproject.read_text().replace("[tool.gowright]", '[tool.gowright]\nldflags = ["-buildid=fixed"]'))
+    build("d")
+    main.write_text(main.read_text().replace("Howdy, ", "Hi there, "))
+    fixed, log = build("e")
+    assert "executable unchanged" not in log
+    assert b"Hi there, " in listing(fixed)[script]
+
+
 def test_failed_build_leaves_dist_as_it_was(gowright_bin, project):
     proj = project("compile-error")
     dist = proj / "dist"
