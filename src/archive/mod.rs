@@ -96,6 +96,8 @@ pub fn remove_pending_files() {
 pub struct AtomicFile {
     temp: Option<tempfile::NamedTempFile>,
     dest: PathBuf,
+    /// `dest` already holds exactly what would be written: persisting leaves it alone.
+    in_place: bool,
 }
 
 impl AtomicFile {
@@ -113,7 +115,19 @@ impl AtomicFile {
         Ok(Self {
             temp: Some(temp),
             dest: dest.to_path_buf(),
+            in_place: false,
         })
+    }
+
+    /// The file at `dest`, which already has the contents it is to get: nothing is written,
+    /// and [`AtomicFile::persist`] keeps it as it is (replacing a file costs the file system
+    /// more than comparing it).
+    pub fn already_in_place(dest: &Path) -> Self {
+        Self {
+            temp: None,
+            dest: dest.to_path_buf(),
+            in_place: true,
+        }
     }
 
     fn temp(&self) -> &tempfile::NamedTempFile {
@@ -122,8 +136,11 @@ impl AtomicFile {
             .expect("the temporary file exists until persist")
     }
 
-    /// Where the temporary file is.
+    /// Where the contents are: the temporary file (or the destination, when already in place).
     pub fn path(&self) -> &Path {
+        if self.in_place {
+            return &self.dest;
+        }
         self.temp().path()
     }
 
@@ -134,6 +151,9 @@ impl AtomicFile {
 
     /// Moves the finished file to its final name (with mode 0644) and returns that path.
     pub fn persist(mut self) -> anyhow::Result<PathBuf> {
+        if self.in_place {
+            return Ok(self.dest.clone());
+        }
         let temp = self.temp.take().expect("persist is called once");
         forget_pending(temp.path());
         #[cfg(unix)]

@@ -170,9 +170,15 @@ impl WheelBuilder {
     ) -> anyhow::Result<AtomicFile> {
         let key = self.cache_key(dist_info_dir, filename, epoch);
         let cached = cache_dir.join(format!("{key}.whl"));
-        if cached.is_file() {
-            let file = AtomicFile::create(&out_dir.join(filename.to_string()))?;
-            std::io::copy(&mut fs_err::File::open(&cached)?, &mut file.file())?;
+        if let Ok(mut source) = std::fs::File::open(&cached) {
+            let dest = out_dir.join(filename.to_string());
+            if same_contents(&cached, &dest) {
+                return Ok(AtomicFile::already_in_place(&dest));
+            }
+            let file = AtomicFile::create(&dest)?;
+            // std::fs::File on both ends: copied inside the kernel.
+            std::io::copy(&mut source, &mut file.file())
+                .with_context(|| format!("cannot copy `{}`", cached.display()))?;
             return Ok(file);
         }
         let file = self.write(dist_info_dir, out_dir, filename, epoch)?;
@@ -275,6 +281,15 @@ impl WheelBuilder {
     }
 }
 
+/// Whether the files `a` and `b` both exist with the same bytes.
+fn same_contents(a: &Path, b: &Path) -> bool {
+    let same_len = match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => x.is_file() && y.is_file() && x.len() == y.len(),
+        _ => false,
+    };
+    same_len && matches!((std::fs::read(a), std::fs::read(b)), (Ok(x), Ok(y)) if x == y)
+}
+
 /// Quotes a RECORD path if the CSV format needs it.
 fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
@@ -328,6 +343,55 @@ mod tests {
                 env!("CARGO_PKG_VERSION")
             )
         );
+    }
+
+    #[test]
+    fn cached_wheels_are_reused_and_an_identical_output_is_left_alone() {
+        use super::super::ZIP_EPOCH;
+        use std::os::unix::fs::MetadataExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let (out, cache) = (dir.path().join("dist"), dir.path().join("cache"));
+        let exe = dir.path().join("exe");
+        std::fs::write(&exe, b"binary").unwrap();
+        let build = |data: &[u8]| {
+            let mut w = WheelBuilder::new();
+            w.add("hello/__init__.py", data.to_vec(), false).unwrap();
+            let sha256 = Sha256::digest(b"binary").into();
+            w.add_file("hello-0.1.0.data/scripts/hello", exe.clone(), sha256, true)
+                .unwrap();
+            w.write_cached(
+                "hello-0.1.0.dist-info",
+                &out,
+                &filename(),
+                ZIP_EPOCH,
+                &cache,
+            )
+            .unwrap()
+            .persist()
+            .unwrap()
+        };
+        let first = build(b"a");
+        let inode = std::fs::metadata(&first).unwrap().ino();
+        let bytes = std::fs::read(&first).unwrap();
+        // The same inputs: the output is already right and is not replaced.
+        assert_eq!(build(b"a"), first);
+        assert_eq!(std::fs::metadata(&first).unwrap().ino(), inode);
+        // Other inputs: a new wheel.
+        build(b"b");
+        assert_ne!(std::fs::read(&first).unwrap(), bytes);
+        // Back to the first inputs: the cache gives back the first wheel.
+        build(b"a");
+        assert_eq!(std::fs::read(&first).unwrap(), bytes);
+        // A file entry whose contents no longer match its digest is refused.
+        std::fs::write(&exe, b"changed").unwrap();
+        let mut w = WheelBuilder::new();
+        let sha256 = Sha256::digest(b"binary").into();
+        w.add_file("hello-0.1.0.data/scripts/hello", exe.clone(), sha256, true)
+            .unwrap();
+        let err = w
+            .write("hello-0.1.0.dist-info", &out, &filename(), ZIP_EPOCH)
+            .err();
+        assert!(err.unwrap().to_string().contains("changed while the wheel"));
     }
 
     #[test]
