@@ -6,8 +6,11 @@ directory, built there, and the directory is removed at the end.
 
 from __future__ import annotations
 
+import argparse
 import hashlib
+import os
 import platform
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -177,3 +180,35 @@ def machine_info(gowright: Path = DEFAULT_GOWRIGHT) -> list[tuple[str, str]]:
         ("gowright", f"{run(str(gowright), '--version')} ({gowright})" if gowright.exists() else "not built"),
         ("repository", run("git", "-C", str(REPO), "describe", "--always", "--dirty")),
     ]
+
+
+def run(argv: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
+    """Runs a command, exiting with its output when it fails; returns its stdout."""
+    proc = subprocess.run(
+        argv, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True
+    )
+    if proc.returncode != 0:
+        sys.exit(f"failed ({proc.returncode}): {shlex.join(argv)}\n{proc.stdout}{proc.stderr}")
+    return proc.stdout
+
+
+def step(message: str) -> None:
+    """A progress line, on stderr."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def build_gowright(args: argparse.Namespace) -> Path:
+    """`cargo build --release` unless `--no-build` (or `--gowright PATH`); the gowright binary
+    to use. A failed cargo build falls back to an existing binary, with a warning."""
+    if args.gowright:
+        return Path(args.gowright).resolve()
+    if not args.no_build:
+        step("cargo build --release ...")
+        proc = subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO)
+        if proc.returncode != 0:
+            if not DEFAULT_GOWRIGHT.exists():
+                sys.exit("cargo build --release failed and there is no target/release/gowright")
+            step("warning: cargo build --release failed; using the existing binary")
+    if not DEFAULT_GOWRIGHT.exists():
+        sys.exit(f"{DEFAULT_GOWRIGHT} does not exist: run without --no-build")
+    return DEFAULT_GOWRIGHT

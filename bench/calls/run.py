@@ -32,7 +32,7 @@ from statistics import median
 
 sys.dont_write_bytecode = True  # keep bench/ free of __pycache__
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from _common import cpu_model  # noqa: E402  (bench/_common.py, shared with the other benchmarks)
+from _common import build_gowright, cpu_model, run, step  # noqa: E402  (bench/_common.py, shared with the other benchmarks)
 
 sys.dont_write_bytecode = True  # keep bench/ free of __pycache__
 
@@ -56,36 +56,6 @@ GOAL_CTYPES = 5.0  # ctypes ns/call ≥ 5 × gowright, for add and echo
 # --------------------------------------------------------------------------------------------
 # Driver: build gowright, the three Go libraries and a virtual environment, then measure.
 # --------------------------------------------------------------------------------------------
-
-
-def run(argv: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
-    """Runs a command, exiting with its output when it fails; returns its stdout."""
-    proc = subprocess.run(
-        argv, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True
-    )
-    if proc.returncode != 0:
-        sys.exit(f"failed ({proc.returncode}): {' '.join(argv)}\n{proc.stdout}{proc.stderr}")
-    return proc.stdout
-
-
-def step(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def build_gowright(args: argparse.Namespace) -> Path:
-    """`cargo build --release` unless --no-build; the gowright binary to use."""
-    if args.gowright:
-        return Path(args.gowright)
-    if not args.no_build:
-        step("cargo build --release ...")
-        proc = subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO)
-        if proc.returncode != 0:
-            if not DEFAULT_GOWRIGHT.exists():
-                sys.exit("cargo build --release failed and there is no target/release/gowright")
-            step("warning: cargo build --release failed; using the existing binary")
-    if not DEFAULT_GOWRIGHT.exists():
-        sys.exit(f"{DEFAULT_GOWRIGHT} does not exist: run without --no-build")
-    return DEFAULT_GOWRIGHT
 
 
 def go_cflags() -> str:

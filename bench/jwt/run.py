@@ -37,7 +37,7 @@ from statistics import median
 
 sys.dont_write_bytecode = True  # keep bench/ free of __pycache__
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from _common import copy_project, cpu_model  # noqa: E402  (bench/_common.py)
+from _common import build_gowright, copy_project, cpu_model, run, step  # noqa: E402  (bench/_common.py)
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -55,33 +55,6 @@ TARGET_SECONDS = 0.2  # length of one timed run of one (algorithm, op, library)
 # --------------------------------------------------------------------------------------------
 # Driver: build gowright and gojwt, make the venv, run the measurement, print and record.
 # --------------------------------------------------------------------------------------------
-
-
-def run(argv: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
-    """Runs a command, exiting with its output when it fails; returns its stdout."""
-    proc = subprocess.run(
-        argv, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True
-    )
-    if proc.returncode != 0:
-        sys.exit(f"failed ({proc.returncode}): {shlex.join(argv)}\n{proc.stdout}{proc.stderr}")
-    return proc.stdout
-
-
-def step(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def build_gowright(args: argparse.Namespace) -> Path:
-    """`cargo build --release` unless --no-build; the gowright binary to use."""
-    if args.gowright:
-        return Path(args.gowright).resolve()
-    if not args.no_build:
-        step("cargo build --release ...")
-        if subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO).returncode != 0:
-            sys.exit("cargo build --release failed; use --no-build or --gowright PATH")
-    if not DEFAULT_GOWRIGHT.exists():
-        sys.exit(f"{DEFAULT_GOWRIGHT} does not exist: run without --no-build")
-    return DEFAULT_GOWRIGHT
 
 
 def build_venv(gowright: Path, tmp: Path) -> Path:

@@ -145,32 +145,21 @@ func (v *Verifier) validateClaims(claims object, now float64) error {
 			return newErr(kindMissingClaim, "%s", name)
 		}
 	}
-	if iat, ok := claims.get("iat"); ok && o.VerifyIat {
-		t, ok := pythonInt(iat)
-		if !ok {
-			return newErr(kindIssuedAt, "Issued At claim (iat) must be an integer.")
-		}
-		if t > now+o.Leeway {
-			return newErr(kindImmature, "The token is not yet valid (iat)")
-		}
+	// PyJWT's checks and messages: a bad iat is its own error, a bad nbf or exp a DecodeError.
+	if t, ok, err := timeClaim(claims, "iat", o.VerifyIat, kindIssuedAt); err != nil {
+		return err
+	} else if ok && t > now+o.Leeway {
+		return newErr(kindImmature, "The token is not yet valid (iat)")
 	}
-	if nbf, ok := claims.get("nbf"); ok && o.VerifyNbf {
-		t, ok := pythonInt(nbf)
-		if !ok {
-			return newErr(kindDecode, "Not Before claim (nbf) must be an integer.")
-		}
-		if t > now+o.Leeway {
-			return newErr(kindImmature, "The token is not yet valid (nbf)")
-		}
+	if t, ok, err := timeClaim(claims, "nbf", o.VerifyNbf, kindDecode); err != nil {
+		return err
+	} else if ok && t > now+o.Leeway {
+		return newErr(kindImmature, "The token is not yet valid (nbf)")
 	}
-	if exp, ok := claims.get("exp"); ok && o.VerifyExp {
-		t, ok := pythonInt(exp)
-		if !ok {
-			return newErr(kindDecode, "Expiration Time claim (exp) must be an integer.")
-		}
-		if t <= now-o.Leeway {
-			return newErr(kindExpired, "Signature has expired")
-		}
+	if t, ok, err := timeClaim(claims, "exp", o.VerifyExp, kindDecode); err != nil {
+		return err
+	} else if ok && t <= now-o.Leeway {
+		return newErr(kindExpired, "Signature has expired")
 	}
 	if o.VerifyIss {
 		if err := v.validateIssuer(claims); err != nil {
@@ -195,6 +184,22 @@ func (v *Verifier) validateClaims(claims object, now float64) error {
 		return newErr(kindJTI, "JWT ID must be a string")
 	}
 	return nil
+}
+
+var timeClaimNames = map[string]string{"iat": "Issued At", "nbf": "Not Before", "exp": "Expiration Time"}
+
+// timeClaim reads the NumericDate claim name when it is present and to be verified; a value
+// int() would refuse is an error of kind badKind.
+func timeClaim(claims object, name string, verify bool, badKind string) (float64, bool, error) {
+	raw, ok := claims.get(name)
+	if !ok || !verify {
+		return 0, false, nil
+	}
+	t, ok := pythonInt(raw)
+	if !ok {
+		return 0, false, newErr(badKind, "%s claim (%s) must be an integer.", timeClaimNames[name], name)
+	}
+	return t, true, nil
 }
 
 func (v *Verifier) validateIssuer(claims object) error {

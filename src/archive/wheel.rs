@@ -102,20 +102,7 @@ impl WheelBuilder {
         data: Vec<u8>,
         executable: bool,
     ) -> anyhow::Result<()> {
-        let path = path.into();
-        check_member_path(&path, "wheel")?;
-        if self.entries.contains_key(&path) {
-            bail!("two files would be written to `{path}` in the wheel");
-        }
-        let content = Content::Bytes(data);
-        self.entries.insert(
-            path,
-            Entry {
-                content,
-                executable,
-            },
-        );
-        Ok(())
+        self.insert(path.into(), Content::Bytes(data), executable)
     }
 
     /// Adds the file `source`, whose SHA-256 is `sha256`, at `path` inside the wheel. It is
@@ -128,19 +115,19 @@ impl WheelBuilder {
         sha256: [u8; 32],
         executable: bool,
     ) -> anyhow::Result<()> {
-        let path = path.into();
+        self.insert(path.into(), Content::File { source, sha256 }, executable)
+    }
+
+    fn insert(&mut self, path: String, content: Content, executable: bool) -> anyhow::Result<()> {
         check_member_path(&path, "wheel")?;
         if self.entries.contains_key(&path) {
             bail!("two files would be written to `{path}` in the wheel");
         }
-        let content = Content::File { source, sha256 };
-        self.entries.insert(
-            path,
-            Entry {
-                content,
-                executable,
-            },
-        );
+        let entry = Entry {
+            content,
+            executable,
+        };
+        self.entries.insert(path, entry);
         Ok(())
     }
 

@@ -11,25 +11,8 @@ from __future__ import annotations
 from ._gojwt import algorithms as _algorithms
 from .api_jwk import PyJWK, PyJWKSet
 from .api_jwt import PyJWT, decode, decode_complete, encode, get_unverified_header
-from .exceptions import (
-    DecodeError,
-    ExpiredSignatureError,
-    ImmatureSignatureError,
-    InsecureKeyLengthWarning,
-    InvalidAlgorithmError,
-    InvalidAudienceError,
-    InvalidIssuedAtError,
-    InvalidIssuerError,
-    InvalidJTIError,
-    InvalidKeyError,
-    InvalidSignatureError,
-    InvalidSubjectError,
-    InvalidTokenError,
-    MissingRequiredClaimError,
-    PyJWKError,
-    PyJWKSetError,
-    PyJWTError,
-)
+from . import exceptions
+from .exceptions import *  # noqa: F403  (the exception classes, as PyJWT exports them)
 
 __version__ = "0.1.0"
 
@@ -40,29 +23,13 @@ def get_algorithms() -> list[str]:
 
 
 __all__ = [
-    "DecodeError",
-    "ExpiredSignatureError",
-    "ImmatureSignatureError",
-    "InsecureKeyLengthWarning",
-    "InvalidAlgorithmError",
-    "InvalidAudienceError",
-    "InvalidIssuedAtError",
-    "InvalidIssuerError",
-    "InvalidJTIError",
-    "InvalidKeyError",
-    "InvalidSignatureError",
-    "InvalidSubjectError",
-    "InvalidTokenError",
-    "MissingRequiredClaimError",
     "PyJWK",
-    "PyJWKError",
     "PyJWKSet",
-    "PyJWKSetError",
     "PyJWT",
-    "PyJWTError",
     "decode",
     "decode_complete",
     "encode",
     "get_algorithms",
     "get_unverified_header",
+    *exceptions.__all__,
 ]
