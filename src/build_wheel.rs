@@ -483,6 +483,10 @@ pub fn finish_wheel(
         wheel_file(filename).into_bytes(),
         false,
     )?;
+    if plan.editable {
+        // Installed here and now: deflating would only cost time.
+        wheel.store_uncompressed();
+    }
     wheel
         .write_cached(
             &dist_info,

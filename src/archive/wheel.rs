@@ -62,6 +62,8 @@ impl fmt::Display for WheelFilename {
 #[derive(Debug, Default)]
 pub struct WheelBuilder {
     entries: BTreeMap<String, Entry>,
+    /// Store files uncompressed (for wheels installed right away, such as editable ones).
+    stored: bool,
 }
 
 /// One file of a wheel.
@@ -131,6 +133,12 @@ impl WheelBuilder {
         Ok(())
     }
 
+    /// Stores the files uncompressed: for a wheel that is installed on this machine right away
+    /// (`gowright develop`, editable installs), where deflating only costs time.
+    pub fn store_uncompressed(&mut self) {
+        self.stored = true;
+    }
+
     /// Whether a file is already at `path`.
     pub fn contains(&self, path: &str) -> bool {
         self.entries.contains_key(path)
@@ -191,6 +199,7 @@ impl WheelBuilder {
         field(dist_info_dir.as_bytes());
         field(filename.to_string().as_bytes());
         field(&epoch.to_le_bytes());
+        field(&[u8::from(self.stored)]);
         for (path, entry) in &self.entries {
             field(path.as_bytes());
             field(&[u8::from(entry.executable)]);
@@ -252,7 +261,11 @@ impl WheelBuilder {
             .context("SOURCE_DATE_EPOCH is outside the range a zip file can store")?;
         let options = |executable: bool| {
             SimpleFileOptions::default()
-                .compression_method(CompressionMethod::Deflated)
+                .compression_method(if self.stored {
+                    CompressionMethod::Stored
+                } else {
+                    CompressionMethod::Deflated
+                })
                 .last_modified_time(time)
                 .unix_permissions(if executable { 0o755 } else { 0o644 })
                 .large_file(false)

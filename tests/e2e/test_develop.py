@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import zipfile
 from pathlib import Path
 
 from conftest import gowright, make_venv, offline_pip_env, run
@@ -45,6 +46,10 @@ def test_develop_uses_virtual_env_variable_and_refuses_without_one(gowright_bin,
     env = dict(os.environ, VIRTUAL_ENV=str(tmp_path / "venv"))
     gowright(gowright_bin, "develop", cwd=proj, env=env)
     assert run([tmp_path / "venv" / "bin" / "hello-bin", "dev"]).stdout == "Hello, dev!\n"
+    # A wheel installed right away is not compressed: deflating would only cost time.
+    (wheel,) = (proj / "target" / "gowright" / "develop").glob("*.whl")
+    with zipfile.ZipFile(wheel) as zf:
+        assert {i.compress_type for i in zf.infolist()} == {zipfile.ZIP_STORED}
 
     env.pop("VIRTUAL_ENV")
     proc = gowright(gowright_bin, "develop", cwd=proj, env=env, check=False)
