@@ -2,6 +2,7 @@
 
 pub mod sdist;
 pub mod wheel;
+pub mod zip_writer;
 
 use std::path::{Path, PathBuf};
 

@@ -5,12 +5,10 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
+use super::zip_writer::{Method, ZipWriter};
 use anyhow::{Context as _, bail};
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use sha2::{Digest as _, Sha256};
 
@@ -255,27 +253,18 @@ impl WheelBuilder {
 
         let dest = out_dir.join(filename.to_string());
         let file = AtomicFile::create(&dest)?;
-        let mut zip = ZipWriter::new(file.file());
-        let (y, mo, d, h, mi, s) = civil_from_unix(epoch);
-        let time = DateTime::from_date_and_time(y, mo, d, h, mi, s)
+        let mut zip = ZipWriter::new(std::io::BufWriter::new(file.file()), civil_from_unix(epoch))
             .context("SOURCE_DATE_EPOCH is outside the range a zip file can store")?;
-        let options = |executable: bool| {
-            SimpleFileOptions::default()
-                .compression_method(if self.stored {
-                    CompressionMethod::Stored
-                } else {
-                    CompressionMethod::Deflated
-                })
-                .last_modified_time(time)
-                .unix_permissions(if executable { 0o755 } else { 0o644 })
-                .large_file(false)
+        let method = if self.stored {
+            Method::Stored
+        } else {
+            Method::Deflated
         };
         for (path, data, executable) in &ordered {
-            zip.start_file(path.as_str(), options(*executable))?;
-            zip.write_all(data)?;
+            let mode = if *executable { 0o755 } else { 0o644 };
+            zip.add(path, data, mode, method)?;
         }
-        zip.start_file(record_path.as_str(), options(false))?;
-        zip.write_all(record.as_bytes())?;
+        zip.add(&record_path, record.as_bytes(), 0o644, method)?;
         zip.finish()?;
         Ok(file)
     }
