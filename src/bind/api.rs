@@ -132,6 +132,9 @@ pub struct BoundFunc {
     pub results: Vec<Value>,
     /// Whether the last Go result is an `error` (raised as `GoError`).
     pub returns_error: bool,
+    /// The last parameter is Go's `...T` (its value is then a list of T): Python passes it as
+    /// `*args`.
+    pub variadic: bool,
     /// For a method: the index of its type in [`Binding::handles`].
     pub receiver: Option<usize>,
     /// For the getter or setter of an exported field of a handle type: reads or writes the
@@ -511,9 +514,6 @@ impl Planner<'_> {
     }
 
     fn bind_func(&mut self, func: &Func) -> Result<BoundFunc, String> {
-        if func.variadic {
-            return Err("variadic functions are not supported yet".into());
-        }
         let mut params = Vec::new();
         for (i, Param { name, ty }) in func.params.iter().enumerate() {
             let value = self
@@ -549,6 +549,7 @@ impl Planner<'_> {
             params,
             results,
             returns_error,
+            variadic: func.variadic,
             receiver: None,
             accessor: None,
             trivial,
@@ -635,6 +636,7 @@ pub fn plan(dump: &ApiDump) -> Binding {
                         params: Vec::new(),
                         results: vec![value.clone()],
                         returns_error: false,
+                        variadic: false,
                         receiver: Some(next),
                         accessor: Some(Accessor::Get),
                         trivial: false,

@@ -30,8 +30,17 @@ pub fn c_string(text: &str) -> String {
 /// The docstring of a function, starting with the signature line CPython turns into
 /// `__text_signature__`.
 fn docstring(func: &BoundFunc, binding: &Binding) -> String {
-    let mut params: Vec<&str> = func.receiver.map(|_| "self").into_iter().collect();
-    params.extend(func.params.iter().map(|p| p.py_name.as_str()));
+    let mut params: Vec<String> = func
+        .receiver
+        .map(|_| "self".to_string())
+        .into_iter()
+        .collect();
+    params.extend(func.params.iter().map(|p| p.py_name.clone()));
+    if func.variadic {
+        if let Some(last) = params.last_mut() {
+            last.insert(0, '*');
+        }
+    }
     let mut sig = String::from("$module");
     for p in &params {
         sig.push_str(", ");
@@ -78,11 +87,21 @@ fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc) {
         names.iter().map(|n| format!("{n}, ")).collect::<String>()
     );
     let _ = writeln!(out, "    PyObject *argv[{}];", n.max(1));
-    let _ = writeln!(
-        out,
-        "    if (gw_parse_args({}, args, nargs, kwnames, names, {n}, argv) < 0) return NULL;",
-        c_string(&fn_name)
-    );
+    if func.variadic {
+        // argv[n - 1] is a new tuple: released once encoded, or on failure.
+        let _ = writeln!(
+            out,
+            "    if (gw_parse_varargs({}, args, nargs, kwnames, names, {n}, argv) < 0) return NULL;\n    gw_rest = argv[{}];",
+            c_string(&fn_name),
+            n - 1
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "    if (gw_parse_args({}, args, nargs, kwnames, names, {n}, argv) < 0) return NULL;",
+            c_string(&fn_name)
+        );
+    }
 
     // Arguments.
     let mut buffers = Vec::new();
@@ -139,10 +158,17 @@ fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc) {
             | Kind::Struct(_)
             | Kind::Duration
             | Kind::Time => {
-                let _ = writeln!(
-                    out,
-                    "    if (gw_encode(argv[{i}], &p{i}, 0) < 0) goto fail;"
-                );
+                if func.variadic && i == n - 1 {
+                    let _ = writeln!(
+                        out,
+                        "    int p{i}_ok = gw_encode(argv[{i}], &p{i}, 0);\n    Py_CLEAR(gw_rest);\n    if (p{i}_ok < 0) goto fail;"
+                    );
+                } else {
+                    let _ = writeln!(
+                        out,
+                        "    if (gw_encode(argv[{i}], &p{i}, 0) < 0) goto fail;"
+                    );
+                }
                 call_args.push(format!("p{i}.data, p{i}.len"));
                 encoded.push(i);
             }
@@ -263,6 +289,9 @@ fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc) {
     }
     if n > 0 {
         out.push_str("fail:\n");
+        if func.variadic {
+            out.push_str("    Py_XDECREF(gw_rest);\n");
+        }
         for i in &buffers {
             let _ = writeln!(out, "    if (held_{i}) PyBuffer_Release(&p{i});");
         }
@@ -273,11 +302,13 @@ fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc) {
     }
     out.push_str("}\n\n");
     // `held_i` must be declared before the first `goto fail`: patch them in at the top.
-    if !buffers.is_empty() || !encoded.is_empty() {
-        let mut decl: String = buffers
-            .iter()
-            .map(|i| format!("    int held_{i} = 0;\n"))
+    if !buffers.is_empty() || !encoded.is_empty() || func.variadic {
+        let mut decl: String = func
+            .variadic
+            .then_some("    PyObject *gw_rest = NULL;\n".to_string())
+            .into_iter()
             .collect();
+        decl.extend(buffers.iter().map(|i| format!("    int held_{i} = 0;\n")));
         decl.extend(
             encoded
                 .iter()

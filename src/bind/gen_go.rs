@@ -369,12 +369,17 @@ fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc) {
             .map(|(i, r)| c_results(&r.kind, &format!("r{i}"))),
     );
     params.push("gwErr **C.char, gwPanic **C.char, gwArgErr **C.char".into());
-    let args: Vec<String> = func
+    let mut args: Vec<String> = func
         .params
         .iter()
         .enumerate()
         .map(|(i, p)| to_go(&p.value, &format!("p{i}")))
         .collect();
+    if func.variadic {
+        if let Some(last) = args.last_mut() {
+            last.push_str("...");
+        }
+    }
     let mut vars: Vec<String> = (0..func.results.len()).map(|i| format!("v{i}")).collect();
     if func.returns_error {
         vars.push("err".into());

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::api::{Binding, Kind};
+use super::api::{Binding, BoundFunc, Kind};
 
 fn py_type(binding: &Binding, kind: &Kind, argument: bool) -> String {
     let py_type = |kind: &Kind, argument: bool| py_type(binding, kind, argument);
@@ -149,11 +149,7 @@ pub fn render_stub(binding: &Binding) -> String {
     );
     out.push_str("class GoPanic(RuntimeError):\n    \"\"\"A Go function panicked.\"\"\"\n");
     for func in binding.functions.iter().filter(|f| f.receiver.is_none()) {
-        let params: Vec<String> = func
-            .params
-            .iter()
-            .map(|p| format!("{}: {}", p.py_name, py_type(binding, &p.value.kind, true)))
-            .collect();
+        let params = stub_params(binding, func);
         let ret = return_type(binding, &func.results);
         let _ = writeln!(
             out,
@@ -169,6 +165,21 @@ pub fn render_stub(binding: &Binding) -> String {
         }
     }
     out
+}
+
+/// The annotated parameters of a function or method in a stub: `name: type`, and for the
+/// `...T` of a variadic function `*name: T`.
+fn stub_params(binding: &Binding, func: &BoundFunc) -> Vec<String> {
+    func.params
+        .iter()
+        .enumerate()
+        .map(|(i, p)| match &p.value.kind {
+            Kind::List(elem) if func.variadic && i + 1 == func.params.len() => {
+                format!("*{}: {}", p.py_name, py_type(binding, &elem.kind, true))
+            }
+            kind => format!("{}: {}", p.py_name, py_type(binding, kind, true)),
+        })
+        .collect()
 }
 
 /// The zero value of a field, as a dataclass default.
@@ -231,11 +242,7 @@ fn write_handle_class(out: &mut String, binding: &Binding, handle: &super::api::
     }
     for &index in &handle.methods {
         let method = &binding.functions[index];
-        let params: Vec<String> = method
-            .params
-            .iter()
-            .map(|p| format!("{}: {}", p.py_name, py_type(binding, &p.value.kind, true)))
-            .collect();
+        let params = stub_params(binding, method);
         let ret = return_type(binding, &method.results);
         let mut signature = vec!["self".to_string()];
         signature.extend(params);
@@ -249,9 +256,14 @@ fn write_handle_class(out: &mut String, binding: &Binding, handle: &super::api::
         if !doc.is_empty() {
             out.push_str(&python_docstring(&doc, "        "));
         }
-        let args: Vec<&str> = std::iter::once("self")
-            .chain(method.params.iter().map(|p| p.py_name.as_str()))
+        let mut args: Vec<String> = std::iter::once("self".to_string())
+            .chain(method.params.iter().map(|p| p.py_name.clone()))
             .collect();
+        if method.variadic {
+            if let Some(last) = args.last_mut() {
+                last.insert(0, '*');
+            }
+        }
         if method.results.is_empty() {
             let _ = writeln!(
                 out,

@@ -86,16 +86,17 @@ mod tests {
                 "swap",
                 "open",
                 "wait",
+                "sum",
                 "send",
                 "addr",
                 "addr"
             ]
         );
         assert_eq!(binding.handles.len(), 1);
-        assert_eq!(binding.functions[7].receiver, Some(0));
+        assert_eq!(binding.functions[8].receiver, Some(0));
+        assert!(binding.functions[7].variadic);
         insta::assert_snapshot!(binding.skipped.join("\n"), @r"
         demo.go:20: func Map: generic functions are not supported
-        demo.go:14: func Sum: variadic functions are not supported yet
         demo.go:16: func Feed: parameter 1: type `chan int` is not supported yet
         ");
     }

@@ -37,6 +37,8 @@ r = c.new_registry()
 r.add(a)
 r.add(c.new_counter("z"))
 assert r.names() == ["a", "z"]
+assert r.add_all() == 2 and r.add_all(c.new_counter("x"), c.new_counter("y")) == 4  # variadic method
+assert r.names() == ["a", "x", "y", "z"]
 assert r.get("a").value() == 20  # the same Go value, seen through a new Python object
 assert r.get("missing") is None
 try:
@@ -109,6 +111,7 @@ def test_stubs(python, tmp_path):
         "n: int = a.inc(1)\n"
         "r = counter.new_registry()\n"
         "r.add(a)\n"
+        "total: int = r.add_all(a, a)\n"
         "names: list[str] = r.names()\n"
         "maybe: counter.Counter = r.get('a')\n"
         "label: str = a.name\n"
