@@ -487,12 +487,8 @@ impl Planner<'_> {
         });
         let mut fields = Vec::new();
         for field in &decl.fields {
-            let resolved = if field.embedded {
-                Err("embedded fields are not supported yet".to_string())
-            } else {
-                self.value_of(&field.ty)
-            };
-            match resolved {
+            // An embedded field is a field named after its type (`Labeled.Point`).
+            match self.value_of(&field.ty) {
                 Ok(value) => fields.push(BoundField {
                     go_name: field.name.clone(),
                     py_name: snake_case(&field.name),
@@ -625,7 +621,7 @@ pub fn plan(dump: &ApiDump) -> Binding {
             }
         }
         // Exported fields become properties (a getter and a setter on the live Go value).
-        for field in decl.fields.iter().filter(|f| !f.embedded) {
+        for field in &decl.fields {
             match planner.value_of(&field.ty) {
                 Ok(value) => {
                     let py_name = snake_case(&field.name);

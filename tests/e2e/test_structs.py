@@ -54,7 +54,18 @@ expect_errors([
 def test_unbindable_structs_are_reported(built):
     _, stderr = built
     assert "shapes.go:32: type Signal: field C: type `chan int` is not supported yet" in stderr
-    assert "type Labeled: field Point: embedded fields are not supported yet" in stderr
+    assert "Labeled" not in stderr  # an embedded struct is a field named after its type
+
+
+def test_embedded_struct_is_a_field_named_after_its_type(built):
+    python, _ = built
+    check(python, """
+import dataclasses
+t = s.tag(s.Point(1, 2), "here")
+assert t == s.Labeled(point=s.Point(1.0, 2.0), label="here")
+assert [f.name for f in dataclasses.fields(s.Labeled)] == ["point", "label"]
+assert s.where(s.Labeled(s.Point(3, 4), "x")) == (3.0, 4.0)
+""")
 
 
 def test_stubs(built, tmp_path):
