@@ -91,32 +91,29 @@ impl<W: Write> ZipWriter<W> {
         // Bit 11: the name is UTF-8 (set only when it is not plain ASCII, as most writers do).
         let flags: u16 = if name.is_ascii() { 0 } else { 1 << 11 };
 
+        // The fields the local header and the central directory entry share, from "version
+        // needed to extract" to the name's length.
+        let mut common = Vec::with_capacity(24);
+        common.extend(20u16.to_le_bytes()); // version needed: 2.0
+        common.extend(flags.to_le_bytes());
+        common.extend(method.code().to_le_bytes());
+        common.extend(self.dos_time.to_le_bytes());
+        common.extend(self.dos_date.to_le_bytes());
+        common.extend(crc.to_le_bytes());
+        common.extend((body.len() as u32).to_le_bytes());
+        common.extend((data.len() as u32).to_le_bytes());
+        common.extend(name_len.to_le_bytes());
+
         let mut local = Vec::with_capacity(30 + name.len());
         local.extend(0x0403_4b50u32.to_le_bytes());
-        local.extend(20u16.to_le_bytes()); // version needed: 2.0
-        local.extend(flags.to_le_bytes());
-        local.extend(method.code().to_le_bytes());
-        local.extend(self.dos_time.to_le_bytes());
-        local.extend(self.dos_date.to_le_bytes());
-        local.extend(crc.to_le_bytes());
-        local.extend((body.len() as u32).to_le_bytes());
-        local.extend((data.len() as u32).to_le_bytes());
-        local.extend(name_len.to_le_bytes());
+        local.extend(&common);
         local.extend(0u16.to_le_bytes()); // no extra field
         local.extend(name.as_bytes());
 
         let c = &mut self.central;
         c.extend(0x0201_4b50u32.to_le_bytes());
         c.extend(((3u16 << 8) | 20).to_le_bytes()); // made by: Unix, 2.0
-        c.extend(20u16.to_le_bytes());
-        c.extend(flags.to_le_bytes());
-        c.extend(method.code().to_le_bytes());
-        c.extend(self.dos_time.to_le_bytes());
-        c.extend(self.dos_date.to_le_bytes());
-        c.extend(crc.to_le_bytes());
-        c.extend((body.len() as u32).to_le_bytes());
-        c.extend((data.len() as u32).to_le_bytes());
-        c.extend(name_len.to_le_bytes());
+        c.extend(&common);
         c.extend([0u8; 8]); // extra and comment lengths, disk number, internal attributes
         c.extend(((0o100_000 | mode) << 16).to_le_bytes()); // S_IFREG | mode
         c.extend((self.offset as u32).to_le_bytes());
