@@ -3,7 +3,7 @@
 //! Everything here is pure: the [`ApiDump`] goes in, a [`Binding`] comes out, with a warning for
 //! every exported declaration left out (naming `file:line`, the declaration and the type).
 
-use super::model::{ApiDump, Func, Param, TypeRef};
+use super::model::{ApiDump, Const, Func, Param, TypeRef};
 use crate::names::is_python_identifier;
 
 /// How one value is passed between Python and Go.
@@ -241,8 +241,43 @@ pub struct Binding {
     pub structs: Vec<BoundStruct>,
     /// Struct types bound by reference (handles), in the order their classes are numbered.
     pub handles: Vec<BoundHandle>,
+    /// Exported constants, as module attributes.
+    pub consts: Vec<BoundConst>,
     /// One line per exported declaration left out: `file.go:12: func F: reason`.
     pub skipped: Vec<String>,
+}
+
+/// An exported constant: an attribute of the extension module with a Python-style name
+/// (`MaxItems` → `MAX_ITEMS`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoundConst {
+    pub go_name: String,
+    pub py_name: String,
+    pub doc: String,
+    pub value: ConstValue,
+}
+
+/// The value of a constant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConstValue {
+    Bool(bool),
+    /// Decimal digits, of any size.
+    Int(String),
+    /// A decimal float literal.
+    Float(String),
+    Str(String),
+}
+
+impl ConstValue {
+    /// The Python type of the value, for stubs.
+    pub fn py_type(&self) -> &'static str {
+        match self {
+            ConstValue::Bool(_) => "bool",
+            ConstValue::Int(_) => "int",
+            ConstValue::Float(_) => "float",
+            ConstValue::Str(_) => "str",
+        }
+    }
 }
 
 /// The alias under which the generated Go code imports the user's package.
@@ -672,14 +707,48 @@ pub fn plan(dump: &ApiDump) -> Binding {
             skipped.push(format!("{}: type {}: {reason}", ty.pos, ty.name));
         }
     }
+    let consts = bind_consts(&dump.consts, &mut skipped);
     Binding {
         package_doc: dump.package.doc.clone(),
         import_path: dump.package.import_path.clone(),
         functions,
         structs: planner.structs,
         handles: planner.handles,
+        consts,
         skipped,
     }
+}
+
+/// The constants that get an attribute; two that would get the same Python name are reported.
+fn bind_consts(consts: &[Const], skipped: &mut Vec<String>) -> Vec<BoundConst> {
+    let mut bound: Vec<BoundConst> = Vec::new();
+    for c in consts {
+        let py_name = snake_case(&c.name).to_uppercase();
+        if let Some(other) = bound.iter().find(|b| b.py_name == py_name) {
+            skipped.push(format!(
+                "{}: const {}: its Python name {py_name} is taken by const {}",
+                c.pos, c.name, other.go_name
+            ));
+            continue;
+        }
+        let value = match c.kind.as_str() {
+            "bool" => ConstValue::Bool(c.value == "true"),
+            "int" => ConstValue::Int(c.value.clone()),
+            "float" => ConstValue::Float(c.value.clone()),
+            "string" => ConstValue::Str(c.value.clone()),
+            other => {
+                skipped.push(format!("{}: const {}: unknown kind {other}", c.pos, c.name));
+                continue;
+            }
+        };
+        bound.push(BoundConst {
+            go_name: c.name.clone(),
+            py_name,
+            doc: c.doc.clone(),
+            value,
+        });
+    }
+    bound
 }
 
 #[cfg(test)]

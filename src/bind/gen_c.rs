@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::api::{Binding, BoundFunc, BoundParam, Kind, Value};
+use super::api::{Binding, BoundFunc, BoundParam, ConstValue, Kind, Value};
 use super::gen_go::export_name;
 
 /// A C string literal holding `text`.
@@ -434,14 +434,43 @@ pub fn render(binding: &Binding, package: &str, ext_name: &str) -> String {
         c_string(&format!("{package}.{ext_name}")),
         c_string(&doc)
     );
+    write_consts(&mut out, binding);
     let _ = writeln!(out, "PyMODINIT_FUNC PyInit_{ext_name}(void) {{");
     let _ = writeln!(
         out,
-        "    return gw_init_module(&gw_module, {}, {});\n}}",
+        "    PyObject *m = gw_init_module(&gw_module, {}, {});",
         c_string(&format!("{package}.GoError")),
         c_string(&format!("{package}.GoPanic"))
     );
+    out.push_str(
+        "    if (m != NULL && gw_add_consts(m) < 0) {\n        Py_DECREF(m);\n        return NULL;\n    }\n    return m;\n}\n",
+    );
     out
+}
+
+/// `gw_add_consts`: sets the module attributes of the package's constants.
+fn write_consts(out: &mut String, binding: &Binding) {
+    out.push_str("/* The package's exported constants, as module attributes. */\n");
+    out.push_str("static int gw_add_consts(PyObject *m) {\n    (void)m;\n");
+    for c in &binding.consts {
+        let value = match &c.value {
+            ConstValue::Bool(b) => format!("PyBool_FromLong({})", i32::from(*b)),
+            ConstValue::Int(digits) => format!("PyLong_FromString({}, NULL, 10)", c_string(digits)),
+            ConstValue::Float(text) => format!("PyFloat_FromDouble({text})"),
+            ConstValue::Str(text) => format!(
+                "PyUnicode_FromStringAndSize({}, {})",
+                c_string(text),
+                text.len()
+            ),
+        };
+        let _ = writeln!(
+            out,
+            "    if (gw_add_const(m, {}, {value}) < 0) return -1; /* {} */",
+            c_string(&c.py_name),
+            c.go_name
+        );
+    }
+    out.push_str("    return 0;\n}\n\n");
 }
 
 /// Helpers shared by every wrapper.

@@ -62,6 +62,14 @@ mod tests {
                   "params": [{"name": "data", "type": {"kind": "slice", "elem": {"kind": "basic", "name": "uint8"}}}],
                   "results": [{"name": "", "type": {"kind": "basic", "name": "int"}}, {"name": "", "type": {"kind": "error"}}]}]}
   ],
+  "consts": [
+    {"name": "MaxItems", "doc": "MaxItems bounds a list.", "pos": "demo.go:2", "kind": "int", "value": "100"},
+    {"name": "Huge", "doc": "", "pos": "demo.go:3", "kind": "int", "value": "1267650600228229401496703205376"},
+    {"name": "Ratio", "doc": "", "pos": "demo.go:3", "kind": "float", "value": "0.5"},
+    {"name": "Greeting", "doc": "", "pos": "demo.go:3", "kind": "string", "value": "h\u00e9 \"there\"\n"},
+    {"name": "Debug", "doc": "", "pos": "demo.go:3", "kind": "bool", "value": "false"},
+    {"name": "MAX_ITEMS", "doc": "", "pos": "demo.go:4", "kind": "int", "value": "1"}
+  ],
   "skipped": [{"pos": "demo.go:20", "decl": "func Map", "reason": "generic functions are not supported"}]
 }"#,
         )
@@ -98,6 +106,7 @@ mod tests {
         insta::assert_snapshot!(binding.skipped.join("\n"), @r"
         demo.go:20: func Map: generic functions are not supported
         demo.go:16: func Feed: parameter 1: type `chan int` is not supported yet
+        demo.go:4: const MAX_ITEMS: its Python name MAX_ITEMS is taken by const MaxItems
         ");
     }
 

@@ -8,7 +8,21 @@ pub struct ApiDump {
     pub package: PackageInfo,
     pub functions: Vec<Func>,
     pub types: Vec<TypeDecl>,
+    #[serde(default)]
+    pub consts: Vec<Const>,
     pub skipped: Vec<Skipped>,
+}
+
+/// An exported constant of a boolean, numeric or string type.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+pub struct Const {
+    pub name: String,
+    pub doc: String,
+    pub pos: String,
+    /// `bool`, `int`, `float` or `string`.
+    pub kind: String,
+    /// The exact value: `true`/`false`, decimal digits, a round-tripping float, or the text.
+    pub value: String,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]

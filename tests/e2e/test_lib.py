@@ -47,6 +47,8 @@ def test_unsupported_declarations_are_reported(scalars):
     _, _, stderr = scalars
     assert "scalars.go" in stderr and "func Stream" in stderr and "chan int" in stderr
     assert "func Sum" not in stderr and "variadic" not in stderr  # variadic functions are bound
+    assert "const Imaginary: complex constants are not supported" in stderr
+    assert "const MaxItems" not in stderr
 
 
 def test_scalars(scalars):
@@ -60,6 +62,22 @@ assert s.widths(-128, -32768, -2**31, -2**63, 255, 65535, 2**32-1, 2**64-1) == (
 assert s.half(3.0, 5.0) == (1.5, 2.5)
 assert s.to_fahrenheit(100.0) == 212.0
 assert s.get_version() == "0.3.0"
+print("ok")
+"""
+    assert py(python, code) == "ok\n"
+
+
+def test_constants_are_module_attributes(scalars):
+    _, python, _ = scalars
+    code = """
+import scalars as s
+assert s.MAX_ITEMS == 100 and type(s.MAX_ITEMS) is int
+assert s.HUGE == 2**70
+assert s.RATIO == 0.25
+assert s.GREETING == 'héllo, "world"\\n'
+assert s.DEBUG is False
+assert s.FREEZING == 0.0 and type(s.FREEZING) is float  # typed by a named float type
+assert "MAX_ITEMS" in s.__all__ and not hasattr(s, "IMAGINARY")
 print("ok")
 """
     assert py(python, code) == "ok\n"
@@ -223,6 +241,8 @@ def test_stubs_type_check(scalars, tmp_path):
         "b: bytes = scalars.reverse(b'x')\n"
         "n: int = scalars.sum(1, 2, 3)\n"
         "w: str = scalars.label('p', 'a', 'b')\n"
+        "m: int = scalars.MAX_ITEMS\n"
+        "g: str = scalars.GREETING\n"
     )
     run([tool("mypy"), "--strict", "--python-executable", python, script])
     bad = tmp_path / "bad.py"

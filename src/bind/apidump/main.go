@@ -59,18 +59,22 @@ import (
 	"flag"
 	"fmt"
 	"go/ast"
+	"go/constant"
 	"go/parser"
 	"go/token"
 	"go/types"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 func main() {
@@ -123,7 +127,20 @@ type API struct {
 	Package   PackageInfo `json:"package"`
 	Functions []Func      `json:"functions"` // exported top-level functions, in source order
 	Types     []Type      `json:"types"`     // exported named types, in source order
+	Consts    []Const     `json:"consts"`    // exported constants, in source order
 	Skipped   []Skipped   `json:"skipped"`   // exported declarations the model cannot express
+}
+
+// Const is an exported constant of a boolean, numeric or string type (named or not).
+type Const struct {
+	Name string `json:"name"`
+	Doc  string `json:"doc"`
+	Pos  string `json:"pos"`
+	// Kind is "bool", "int", "float" or "string".
+	Kind string `json:"kind"`
+	// Value is the exact value: "true"/"false", the decimal digits of an integer (of any size),
+	// the shortest decimal that round-trips a float64, or the string itself.
+	Value string `json:"value"`
 }
 
 // PackageInfo describes the package itself.
@@ -277,6 +294,7 @@ func dump(dir, tags string) (*API, error) {
 			},
 			Functions: []Func{},
 			Types:     []Type{},
+			Consts:    []Const{},
 			Skipped:   []Skipped{},
 		},
 	}
@@ -653,14 +671,55 @@ func (d *dumper) genDecl(decl *ast.GenDecl) {
 				if obj == nil || !obj.Exported() {
 					continue
 				}
-				if decl.Tok == token.CONST {
-					d.skip(obj, "const "+obj.Name(), "constants are not supported")
+				if c, ok := obj.(*types.Const); ok && decl.Tok == token.CONST {
+					doc := spec.Doc
+					if doc == nil && len(decl.Specs) == 1 {
+						doc = decl.Doc
+					}
+					if doc == nil {
+						doc = spec.Comment
+					}
+					d.constDecl(c, docText(doc))
 				} else {
 					d.skip(obj, "var "+obj.Name(), "package-level variables are not supported")
 				}
 			}
 		}
 	}
+}
+
+// constDecl adds an exported constant whose value Python can hold exactly.
+func (d *dumper) constDecl(c *types.Const, doc string) {
+	k := Const{Name: c.Name(), Doc: doc, Pos: d.pos(c.Pos())}
+	basic, _ := c.Type().Underlying().(*types.Basic)
+	info := types.BasicInfo(0)
+	if basic != nil {
+		info = basic.Info()
+	}
+	v := c.Val()
+	switch {
+	case info&types.IsBoolean != 0:
+		k.Kind, k.Value = "bool", strconv.FormatBool(constant.BoolVal(v))
+	case info&types.IsInteger != 0:
+		k.Kind, k.Value = "int", constant.ToInt(v).ExactString()
+	case info&types.IsFloat != 0:
+		f, _ := constant.Float64Val(constant.ToFloat(v))
+		if math.IsInf(f, 0) {
+			d.skip(c, "const "+c.Name(), "the value does not fit a float64")
+			return
+		}
+		k.Kind, k.Value = "float", strconv.FormatFloat(f, 'g', -1, 64)
+	case info&types.IsString != 0:
+		k.Kind, k.Value = "string", constant.StringVal(v)
+		if !utf8.ValidString(k.Value) {
+			d.skip(c, "const "+c.Name(), "the string is not valid UTF-8")
+			return
+		}
+	default:
+		d.skip(c, "const "+c.Name(), "complex constants are not supported")
+		return
+	}
+	d.api.Consts = append(d.api.Consts, k)
 }
 
 // typeDecl adds an exported, non-generic named type to the API.

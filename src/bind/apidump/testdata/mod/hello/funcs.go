@@ -129,13 +129,25 @@ func unexported() {}
 // Map is generic: it is skipped.
 func Map[T, U any](xs []T, f func(T) U) []U { return nil }
 
-// Pi is a constant: skipped.
+// Pi is a constant.
 const Pi = 3.14
 
 const (
-	// First is skipped, second is unexported.
+	// First is an untyped int constant, second is unexported.
 	First = iota
 	second
+	Third Celsius = 3 // Third is typed by a named float type.
+)
+
+// Constants of every kind, and ones that cannot be bound.
+const (
+	Huge           = 1 << 100
+	Greeting       = "héllo\n"
+	Enabled        = true
+	Tiny           = 1e-300
+	Imaginary      = 2i
+	Broken         = "\xff"
+	Small     int8 = -3
 )
 
 // Version is a variable: skipped.
