@@ -418,7 +418,8 @@ fn inspect_executable(
         .then(|| KnownExecutable::recall(&index, output))
         .flatten()
     {
-        if let Some(sha256) = hex_digest(&known.sha256) {
+        let mut sha256 = [0u8; 32];
+        if hex::decode_to_slice(&known.sha256, &mut sha256).is_ok() {
             tracing::debug!(
                 "{target}: executable unchanged (Go build ID {})",
                 known.build_id
@@ -440,28 +441,13 @@ fn inspect_executable(
             gowright: env!("CARGO_PKG_VERSION").to_string(),
             build_id,
             len: binary.len() as u64,
-            sha256: hex(&Sha256::digest(&binary)),
+            sha256: hex::encode(Sha256::digest(&binary)),
             platform_tags: info.platform_tags.clone(),
             description: info.description.clone(),
         }
         .remember(&index);
     }
     Ok((info.platform_tags, Executable::Bytes(binary)))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn hex_digest(text: &str) -> Option<[u8; 32]> {
-    let mut out = [0u8; 32];
-    if text.len() != 64 {
-        return None;
-    }
-    for (i, byte) in out.iter_mut().enumerate() {
-        *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
-    }
-    Some(out)
 }
 
 /// Adds `.dist-info` (METADATA, entry points, licences, WHEEL) to a wheel whose package files

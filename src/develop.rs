@@ -53,14 +53,7 @@ pub fn develop(cfg: &ProjectConfig, venv: &Path, printer: Printer) -> anyhow::Re
     let built = build_wheels_with(cfg, &TargetSelection::Host, &out, true, printer)?;
     let wheel = &built.first().expect("one wheel for the host").path;
     let digest = Sha256::digest(fs_err::read(wheel)?);
-    let stamp = format!(
-        "{}\n{}\n",
-        venv.display(),
-        digest
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    );
+    let stamp = format!("{}\n{}\n", venv.display(), hex::encode(digest));
     let stamp_file = out.join("installed");
     let record = find_record(venv, &cfg.metadata.dist_info_dir());
     if record.is_some() && std::fs::read_to_string(&stamp_file).is_ok_and(|s| s == stamp) {

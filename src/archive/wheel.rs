@@ -204,7 +204,7 @@ impl WheelBuilder {
             field(&entry.sha256());
         }
         let digest = hasher.finalize();
-        digest.iter().map(|b| format!("{b:02x}")).collect()
+        hex::encode(digest)
     }
 
     /// Writes the wheel to a temporary file in `out_dir`; [`AtomicFile::persist`] gives it its

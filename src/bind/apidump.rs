@@ -46,7 +46,7 @@ fn build_tool(go: &GoToolchain, tools_dir: &Path) -> anyhow::Result<std::path::P
     hasher.update(GO_MOD);
     hasher.update(&go.version);
     let digest = hasher.finalize();
-    let key: String = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    let key = hex::encode(&digest[..8]);
     let exe = tools_dir.join(format!("apidump-{key}{}", std::env::consts::EXE_SUFFIX));
     if exe.is_file() {
         return Ok(exe);

@@ -58,7 +58,7 @@ fn dir_fingerprint(dir: &Path, out: &mut Vec<String>) {
                 if path.extension().is_some_and(|x| x == "go") {
                     let text = std::fs::read_to_string(&path).ok()?;
                     let digest = Sha256::digest(go_header(&text).as_bytes());
-                    let hex: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
+                    let hex = hex::encode(&digest[..12]);
                     return Some(format!("{}\t{hex}", path.display()));
                 }
                 let mtime = meta.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
