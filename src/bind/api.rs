@@ -130,6 +130,9 @@ pub struct BoundFunc {
     pub params: Vec<BoundParam>,
     /// Results other than a trailing `error`.
     pub results: Vec<Value>,
+    /// Per result: Go never gives nil there (see [`crate::bind::model::Param::non_nil`]), so a
+    /// handle result is typed `T` rather than `T | None`.
+    pub non_nil: Vec<bool>,
     /// Whether the last Go result is an `error` (raised as `GoError`).
     pub returns_error: bool,
     /// The last parameter is Go's `...T` (its value is then a list of T): Python passes it as
@@ -189,6 +192,8 @@ pub struct BoundHandle {
     pub methods: Vec<usize>,
     /// Its exported fields: the Python name and the indices of the getter and setter.
     pub fields: Vec<(String, usize, usize)>,
+    /// Why its values must not be copied (so `copy.deepcopy` is refused), if they must not.
+    pub no_copy: Option<String>,
 }
 
 /// An exported field of a bound struct.
@@ -482,18 +487,15 @@ impl Planner<'_> {
         if let Some(i) = self.handles.iter().position(|h| h.go_name == name) {
             return i;
         }
-        let doc = self
-            .dump
-            .types
-            .iter()
-            .find(|t| t.name == name)
-            .map(|t| t.doc.clone())
-            .unwrap_or_default();
+        let decl = self.dump.types.iter().find(|t| t.name == name);
         self.handles.push(BoundHandle {
             go_name: name.to_string(),
-            doc,
+            doc: decl.map(|t| t.doc.clone()).unwrap_or_default(),
             methods: Vec::new(),
             fields: Vec::new(),
+            no_copy: decl
+                .filter(|t| !t.no_copy.is_empty())
+                .map(|t| t.no_copy.clone()),
         });
         self.handles.len() - 1
     }
@@ -546,7 +548,7 @@ impl Planner<'_> {
 
     fn bind_func(&mut self, func: &Func) -> Result<BoundFunc, String> {
         let mut params = Vec::new();
-        for (i, Param { name, ty }) in func.params.iter().enumerate() {
+        for (i, Param { name, ty, .. }) in func.params.iter().enumerate() {
             let value = self
                 .value_of(ty)
                 .map_err(|e| format!("parameter {}: {e}", i + 1))?;
@@ -562,6 +564,7 @@ impl Planner<'_> {
         if returns_error {
             results.pop();
         }
+        let non_nil = results.iter().map(|r| r.non_nil).collect();
         let results = results
             .iter()
             .enumerate()
@@ -579,6 +582,7 @@ impl Planner<'_> {
             doc: func.doc.clone(),
             params,
             results,
+            non_nil,
             returns_error,
             variadic: func.variadic,
             receiver: None,
@@ -666,6 +670,7 @@ pub fn plan(dump: &ApiDump) -> Binding {
                         doc: field.doc.clone(),
                         params: Vec::new(),
                         results: vec![value.clone()],
+                        non_nil: vec![false],
                         returns_error: false,
                         variadic: false,
                         receiver: Some(next),
@@ -678,6 +683,7 @@ pub fn plan(dump: &ApiDump) -> Binding {
                             value,
                         }],
                         results: Vec::new(),
+                        non_nil: Vec::new(),
                         accessor: Some(Accessor::Set),
                         ..getter.clone()
                     };

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::api::{Accessor, Binding, BoundFunc, GO_PACKAGE_ALIAS, Kind, Value};
+use super::api::{Accessor, Binding, BoundFunc, BoundHandle, GO_PACKAGE_ALIAS, Kind, Value};
 
 /// The C parameters a value of `kind` takes as an argument of an export.
 fn c_params(kind: &Kind, name: &str) -> String {
@@ -51,7 +51,8 @@ fn c_results(kind: &Kind, name: &str) -> String {
 fn to_go(value: &Value, name: &str) -> String {
     let ty = &value.go_type;
     match value.kind {
-        Kind::Handle(_) => format!("gwFromHandle[{ty}]({name})"),
+        // Looked up before the call (see `write_func`).
+        Kind::Handle(_) => format!("a{}", &name[1..]),
         Kind::Bool if ty == "bool" => format!("{name} != 0"),
         Kind::Bool => format!("{ty}({name} != 0)"),
         Kind::Int { .. } | Kind::Uint { .. } | Kind::Float { .. } => format!("{ty}({name})"),
@@ -85,10 +86,8 @@ fn store_result(value: &Value, var: &str, out: &str) -> String {
         | Kind::Map(_)
         | Kind::Struct(_)
         | Kind::Duration
-        | Kind::Time => format!(
-            "{{\n\t\tvar w gwWriter\n\t\tgwEnc{}(&w, {var})\n\t\tgwSetSlice(w.b, {out}, {out}Len)\n\t}}",
-            value.mangled()
-        ),
+        // Encoded into the writer `w{i}` beforehand (see `write_func`).
+        | Kind::Time => format!("gwSetSlice(w{}.b, {out}, {out}Len)", &var[1..]),
     }
 }
 
@@ -138,8 +137,8 @@ fn write_codec(out: &mut String, binding: &Binding, value: &Value) {
         Kind::Handle(index) => {
             let _ = writeln!(
                 out,
-                "\tid, err := r.handle({index}, \"{}\")\n\tif err != nil || id == 0 {{\n\t\treturn nil, err\n\t}}\n\treturn gwFromHandle[{ty}](C.uint64_t(id)), nil",
-                binding.handles[*index].go_name
+                "\tid, err := r.handle({index}, \"{name}\")\n\tif err != nil {{\n\t\treturn nil, err\n\t}}\n\tv, ok := gwFromHandle[{ty}](C.uint64_t(id))\n\tif !ok {{\n\t\treturn nil, gwArgError{{kind: 'V', msg: gwNotLive(\"{name}\")}}\n\t}}\n\treturn v, nil",
+                name = binding.handles[*index].go_name
             );
         }
         Kind::Bool => {
@@ -277,10 +276,7 @@ fn write_codec(out: &mut String, binding: &Binding, value: &Value) {
             );
         }
         Kind::Handle(index) => {
-            let _ = writeln!(
-                out,
-                "\tw.head('h', {index})\n\tw.u64(uint64(gwNewHandle(v)))"
-            );
+            let _ = writeln!(out, "\tgwPutHandle(w, {index}, v)");
         }
         Kind::Bool => {
             let _ = writeln!(out, "	w.bool(bool(v))");
@@ -303,15 +299,22 @@ fn write_codec(out: &mut String, binding: &Binding, value: &Value) {
         Kind::List(elem) | Kind::Array(_, elem) => {
             let _ = writeln!(
                 out,
-                "	w.list(len(v))
+                "	if !w.enter() {{
+		return
+	}}
+	w.list(len(v))
 	for _, e := range v {{
 		gwEnc{}(w, e)
-	}}",
+	}}
+	w.leave()",
                 elem.mangled()
             );
         }
         Kind::Struct(index) => {
-            let _ = writeln!(out, "\tw.head('r', {index})");
+            let _ = writeln!(
+                out,
+                "\tif !w.enter() {{\n\t\treturn\n\t}}\n\tw.head('r', {index})"
+            );
             for field in &binding.structs[*index].fields {
                 let _ = writeln!(
                     out,
@@ -320,11 +323,15 @@ fn write_codec(out: &mut String, binding: &Binding, value: &Value) {
                     field.go_name
                 );
             }
+            let _ = writeln!(out, "\tw.leave()");
         }
         Kind::Map(elem) => {
             let _ = writeln!(
                 out,
-                "	keys := make([]string, 0, len(v))
+                "	if !w.enter() {{
+		return
+	}}
+	keys := make([]string, 0, len(v))
 	for k := range v {{
 		keys = append(keys, k)
 	}}
@@ -333,7 +340,8 @@ fn write_codec(out: &mut String, binding: &Binding, value: &Value) {
 	for _, k := range keys {{
 		w.str(k)
 		gwEnc{}(w, v[k])
-	}}",
+	}}
+	w.leave()",
                 elem.mangled()
             );
         }
@@ -350,7 +358,9 @@ pub fn export_name(func: &BoundFunc, binding: &Binding) -> String {
     format!("gw_{}", func.c_name(binding))
 }
 
-fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc) {
+/// Writes the export of `func`. `drops`: handles travel inside encoded values, so a result that
+/// cannot cross must release the handles already written into it.
+fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc, drops: bool) {
     let mut params: Vec<String> = func
         .receiver
         .map(|_| "recv C.uint64_t".to_string())
@@ -375,20 +385,17 @@ fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc) {
         .enumerate()
         .map(|(i, p)| to_go(&p.value, &format!("p{i}")))
         .collect();
-    if func.variadic {
-        if let Some(last) = args.last_mut() {
-            last.push_str("...");
-        }
+    if func.variadic
+        && let Some(last) = args.last_mut()
+    {
+        last.push_str("...");
     }
     let mut vars: Vec<String> = (0..func.results.len()).map(|i| format!("v{i}")).collect();
     if func.returns_error {
         vars.push("err".into());
     }
     let target = match func.receiver {
-        Some(h) => format!(
-            "gwFromHandle[*{GO_PACKAGE_ALIAS}.{}](recv)",
-            binding.handles[h].go_name
-        ),
+        Some(_) => "gwRecv".to_string(),
         None => GO_PACKAGE_ALIAS.to_string(),
     };
     let call = match func.accessor {
@@ -415,7 +422,22 @@ fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc) {
     } else {
         out.push_str("\tdefer gwRecover(gwPanic)\n");
     }
+    if let Some(h) = func.receiver {
+        // The receiver must be a live value (never nil: the glue passes a Python object).
+        let name = &binding.handles[h].go_name;
+        let _ = writeln!(
+            out,
+            "\tgwRecv, ok := gwFromHandle[*{GO_PACKAGE_ALIAS}.{name}](recv)\n\tif !ok || gwRecv == nil {{\n\t\t*gwArgErr = gwHandleError(\"self\", \"{name}\")\n\t\treturn\n\t}}"
+        );
+    }
     for (i, p) in func.params.iter().enumerate() {
+        if let Kind::Handle(h) = p.value.kind {
+            let _ = writeln!(
+                out,
+                "\ta{i}, ok{i} := gwFromHandle[{}](p{i})\n\tif !ok{i} {{\n\t\t*gwArgErr = gwHandleError(\"{}\", \"{}\")\n\t\treturn\n\t}}",
+                p.value.go_type, p.py_name, binding.handles[h].go_name
+            );
+        }
         if p.value.kind.is_encoded() {
             let _ = writeln!(
                 out,
@@ -435,6 +457,31 @@ fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc) {
             out,
             "\tif err != nil {{\n\t\t*gwErr = gwCString(err.Error())\n\t\treturn\n\t}}"
         );
+    }
+    // Encoded results are written first: one nested too deeply raises before any is stored.
+    let encoded: Vec<usize> = (func.results.iter().enumerate())
+        .filter(|(_, v)| v.kind.is_encoded())
+        .map(|(i, _)| i)
+        .collect();
+    for &i in &encoded {
+        let _ = writeln!(
+            out,
+            "\tvar w{i} gwWriter\n\tgwEnc{}(&w{i}, v{i})",
+            func.results[i].mangled()
+        );
+    }
+    let nesting: Vec<usize> = (encoded.iter().copied())
+        .filter(|&i| !matches!(func.results[i].kind, Kind::Duration | Kind::Time))
+        .collect();
+    if !nesting.is_empty() {
+        let deep: Vec<String> = nesting.iter().map(|i| format!("w{i}.tooDeep")).collect();
+        let _ = writeln!(out, "\tif {} {{", deep.join(" || "));
+        if drops {
+            for &i in &nesting {
+                let _ = writeln!(out, "\t\tw{i}.drop()");
+            }
+        }
+        out.push_str("\t\t*gwArgErr = gwCString(gwTooDeep)\n\t\treturn\n\t}\n");
     }
     for (i, value) in func.results.iter().enumerate() {
         let _ = writeln!(
@@ -461,10 +508,13 @@ pub fn render(binding: &Binding) -> String {
     );
     out.push_str("// GoPanic, and a non-nil error into a message for GoError.\n");
     out.push_str("package main\n\n");
-    out.push_str("/*\n#include <stdint.h>\n#include <stdlib.h>\n*/\nimport \"C\"\n\n");
+    let _ = writeln!(
+        out,
+        "/*\n#include <stdint.h>\n#include <stdlib.h>\n\n// How deep lists, dicts and structs may nest in a value crossing either way (glue.c sees\n// it too, through _cgo_export.h).\n#define GW_MAX_DEPTH {MAX_DEPTH}\n*/\nimport \"C\"\n"
+    );
     let mut imports = vec!["fmt", "unsafe"];
     if !binding.handles.is_empty() {
-        imports.push("runtime/cgo");
+        imports.extend(["sync", "sync/atomic"]);
     }
     let codecs = codec_values(binding);
     if !codecs.is_empty() {
@@ -521,13 +571,56 @@ pub fn render(binding: &Binding) -> String {
     for value in &codecs {
         write_codec(&mut out, binding, value);
     }
+    let drops = codecs.iter().any(|v| matches!(v.kind, Kind::Handle(_)));
     for func in &binding.functions {
-        write_func(&mut out, binding, func);
+        write_func(&mut out, binding, func, drops);
+    }
+    for handle in &binding.handles {
+        write_copy(&mut out, handle);
     }
     let trimmed = out.trim_end().len();
     out.truncate(trimmed);
     out.push('\n');
     out
+}
+
+/// How deep lists, dicts and structs may nest in a value that crosses, as an argument (the
+/// glue's encoder refuses deeper ones) or as a result (Go's encoder does): each level costs C
+/// stack in the glue, and a Go value nested 100,000 deep would overflow it.
+pub const MAX_DEPTH: u32 = 200;
+
+/// `gw_<T>_copy`, the export behind `copy.copy` and `copy.deepcopy` of the handle class `T`:
+/// a new handle to the same Go pointer, or (`deep`) to a shallow Go copy of the value it points
+/// to (`v := *p`), unless the type holds a lock, which must not be copied.
+fn write_copy(out: &mut String, handle: &BoundHandle) {
+    let name = &handle.go_name;
+    let _ = writeln!(
+        out,
+        "// gw_{name}_copy makes a new handle for copy.copy of a {name} (the same Go value) or, with\n// deep, for copy.deepcopy (a new Go value: a shallow copy, `v := *p`)."
+    );
+    let _ = writeln!(
+        out,
+        "//\n//export gw_{name}_copy\nfunc gw_{name}_copy(recv C.uint64_t, deep C.int, out *C.uint64_t, gwArgErr **C.char) {{"
+    );
+    let _ = writeln!(
+        out,
+        "\tp, ok := gwFromHandle[*{GO_PACKAGE_ALIAS}.{name}](recv)\n\tif !ok || p == nil {{\n\t\t*gwArgErr = gwHandleError(\"self\", \"{name}\")\n\t\treturn\n\t}}"
+    );
+    match &handle.no_copy {
+        None => {
+            out.push_str("\tif deep != 0 {\n\t\tv := *p\n\t\tp = &v\n\t}\n");
+        }
+        Some(why) => {
+            let _ = writeln!(
+                out,
+                "\tif deep != 0 {{\n\t\t*gwArgErr = gwCString({:?})\n\t\treturn\n\t}}",
+                format!(
+                    "Tcannot deepcopy '{name}' object: its Go value {why}, which must not be copied"
+                )
+            );
+        }
+    }
+    let _ = writeln!(out, "\t*out = gwNewHandle(p)\n}}\n");
 }
 
 /// Helpers shared by every shim.

@@ -11,8 +11,8 @@ fn py_type(binding: &Binding, kind: &Kind, argument: bool) -> String {
         Kind::Struct(index) => binding.structs[*index].go_name.clone(),
         Kind::Duration => "timedelta".into(),
         Kind::Time => "datetime".into(),
-        Kind::Handle(index) if argument => format!("{} | None", binding.handles[*index].go_name),
-        Kind::Handle(index) => binding.handles[*index].go_name.clone(),
+        // A Go pointer may be nil, both ways.
+        Kind::Handle(index) => format!("{} | None", binding.handles[*index].go_name),
         Kind::Bool => "bool".into(),
         Kind::Int { .. } | Kind::Uint { .. } => "int".into(),
         Kind::Float { .. } => "float".into(),
@@ -42,18 +42,21 @@ fn doc_with_errors(func: &super::api::BoundFunc, what: &str) -> String {
     doc
 }
 
-/// The annotation of a function's results: `None`, the one type, or a tuple.
-fn return_type(binding: &Binding, results: &[super::api::Value]) -> String {
-    match results {
+/// The annotation of a function's results: `None`, the one type, or a tuple. A handle result
+/// is `T | None` unless Go never returns nil there.
+fn return_type(binding: &Binding, func: &BoundFunc) -> String {
+    let types: Vec<String> = (func.results.iter().enumerate())
+        .map(|(i, r)| match r.kind {
+            Kind::Handle(index) if func.non_nil.get(i) == Some(&true) => {
+                binding.handles[index].go_name.clone()
+            }
+            _ => py_type(binding, &r.kind, false),
+        })
+        .collect();
+    match types.as_slice() {
         [] => "None".to_string(),
-        [one] => py_type(binding, &one.kind, false),
-        many => format!(
-            "tuple[{}]",
-            many.iter()
-                .map(|r| py_type(binding, &r.kind, false))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        [one] => one.clone(),
+        many => format!("tuple[{}]", many.join(", ")),
     }
 }
 
@@ -160,7 +163,7 @@ pub fn render_stub(binding: &Binding) -> String {
     }
     for func in binding.functions.iter().filter(|f| f.receiver.is_none()) {
         let params = stub_params(binding, func);
-        let ret = return_type(binding, &func.results);
+        let ret = return_type(binding, func);
         let _ = writeln!(
             out,
             "\ndef {}({}) -> {ret}:",
@@ -227,13 +230,17 @@ fn write_handle_class(out: &mut String, binding: &Binding, handle: &super::api::
     };
     out.push_str(&python_docstring(
         &format!(
-            "{doc}\n\nHolds a live Go value (*{name}), released when this object is collected."
+            "{doc}\n\nHolds a live Go value (*{name}), released when this object is collected. copy.copy\ngives another object for the same Go value; copy.deepcopy one for a new Go value, a\nshallow copy of this one (`v := *p`: pointers, slices and maps in it are shared).\nObjects holding Go values cannot be pickled."
         ),
         "    ",
     ));
+    let deepcopy_doc = match &handle.no_copy {
+        None => "A new Go value: a shallow Go copy of this one (`v := *p`).".to_string(),
+        Some(why) => format!("Refused: a {name} {why}, which must not be copied."),
+    };
     let _ = writeln!(
         out,
-        "\n    __slots__ = (\"_gw_handle\", \"__weakref__\")\n    _gw_handle: int\n\n    def __init__(self) -> None:\n        raise TypeError(\"{name} objects are made by the functions of the Go package\")\n\n    @classmethod\n    def _gw_wrap(cls, handle: int) -> {name}:\n        self = object.__new__(cls)\n        self._gw_handle = handle\n        return self\n\n    def __del__(self) -> None:\n        handle = getattr(self, \"_gw_handle\", 0)\n        if handle and _gw_ext is not None:\n            self._gw_handle = 0\n            _gw_ext._gw_release(handle)"
+        "\n    __slots__ = (\"_gw_handle\", \"__weakref__\")\n    _gw_handle: int\n\n    def __init__(self) -> None:\n        raise TypeError(\"{name} objects are made by the functions of the Go package\")\n\n    @classmethod\n    def _gw_wrap(cls, handle: int) -> {name}:\n        self = object.__new__(cls)\n        self._gw_handle = handle\n        return self\n\n    def __del__(self) -> None:\n        # The handle is cleared first: a second release finds nothing to release.\n        handle = getattr(self, \"_gw_handle\", 0)\n        if handle and _gw_ext is not None:\n            self._gw_handle = 0\n            _gw_ext._gw_release(handle)\n\n    def __copy__(self) -> {name}:\n        \"\"\"Another object for the same Go value: changes through either show in both.\"\"\"\n        return _gw_ext._gw_copy(self, False)  # type: ignore[no-any-return]\n\n    def __deepcopy__(self, memo: dict[int, Any]) -> {name}:\n        \"\"\"{deepcopy_doc}\"\"\"\n        return _gw_ext._gw_copy(self, True)  # type: ignore[no-any-return]\n\n    def __reduce_ex__(self, protocol: SupportsIndex) -> NoReturn:\n        _gw_no_pickle(self)\n\n    def __reduce__(self) -> NoReturn:\n        _gw_no_pickle(self)\n\n    def __getstate__(self) -> NoReturn:\n        _gw_no_pickle(self)"
     );
     for (py_name, getter, setter) in &handle.fields {
         let (getter, setter) = (&binding.functions[*getter], &binding.functions[*setter]);
@@ -253,7 +260,7 @@ fn write_handle_class(out: &mut String, binding: &Binding, handle: &super::api::
     for &index in &handle.methods {
         let method = &binding.functions[index];
         let params = stub_params(binding, method);
-        let ret = return_type(binding, &method.results);
+        let ret = return_type(binding, method);
         let mut signature = vec!["self".to_string()];
         signature.extend(params);
         let _ = writeln!(
@@ -269,10 +276,10 @@ fn write_handle_class(out: &mut String, binding: &Binding, handle: &super::api::
         let mut args: Vec<String> = std::iter::once("self".to_string())
             .chain(method.params.iter().map(|p| p.py_name.clone()))
             .collect();
-        if method.variadic {
-            if let Some(last) = args.last_mut() {
-                last.insert(0, '*');
-            }
+        if method.variadic
+            && let Some(last) = args.last_mut()
+        {
+            last.insert(0, '*');
         }
         if method.results.is_empty() {
             let _ = writeln!(
@@ -314,10 +321,17 @@ pub fn render_types(binding: &Binding) -> String {
             "from dataclasses import dataclass\n"
         });
     }
+    if binding.uses_time() {
+        out.push_str("from datetime import datetime, timedelta, timezone\n");
+    }
     if !binding.handles.is_empty() {
-        out.push_str("from typing import Any\n\n#: The extension module, set when it is imported.\n_gw_ext: Any = None\n");
+        out.push_str("from typing import Any, NoReturn, SupportsIndex\n");
+        out.push_str(HANDLE_HELPERS);
     }
     if binding.uses_time() {
+        if !binding.handles.is_empty() {
+            out.push('\n'); // two blank lines after _gw_no_pickle
+        }
         out.push_str(TIME_HELPERS);
     }
     for handle in &binding.handles {
@@ -339,10 +353,7 @@ pub fn render_types(binding: &Binding) -> String {
                 out,
                 "    {}: {}{}",
                 f.py_name,
-                match f.value.kind {
-                    Kind::Handle(_) => py_type(binding, &f.value.kind, true),
-                    _ => py_type(binding, &f.value.kind, false),
-                },
+                py_type(binding, &f.value.kind, false),
                 default(binding, &f.value.kind)
             );
             if !f.doc.is_empty() {
@@ -353,9 +364,20 @@ pub fn render_types(binding: &Binding) -> String {
     out
 }
 
-/// Conversions between `datetime` objects and the parts the extension module passes to Go.
-const TIME_HELPERS: &str = r#"from datetime import datetime, timedelta, timezone
+/// What the handle classes share.
+const HANDLE_HELPERS: &str = r#"
+#: The extension module, set when it is imported.
+_gw_ext: Any = None
 
+
+def _gw_no_pickle(obj: object) -> NoReturn:
+    """Refuses to pickle (or copy by pickling's protocol) an object holding a live Go value:
+    the value lives in this process only."""
+    raise TypeError(f"cannot pickle {type(obj).__name__!r} object: it holds a live Go value")
+"#;
+
+/// Conversions between `datetime` objects and the parts the extension module passes to Go.
+const TIME_HELPERS: &str = r#"
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _MICROSECOND = timedelta(microseconds=1)
 #: The zero value of a Go time.Time.

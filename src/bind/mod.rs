@@ -39,7 +39,10 @@ mod tests {
      "results": [{"name": "", "type": {"kind": "named", "package": "", "name": "Pair"}}]},
     {"name": "Open", "doc": "Open opens a connection.", "pos": "demo.go:13", "variadic": false,
      "params": [{"name": "addr", "type": {"kind": "basic", "name": "string"}}],
-     "results": [{"name": "", "type": {"kind": "pointer", "elem": {"kind": "named", "package": "", "name": "Conn"}}}, {"name": "", "type": {"kind": "error"}}]},
+     "results": [{"name": "", "type": {"kind": "pointer", "elem": {"kind": "named", "package": "", "name": "Conn"}}, "non_nil": true}, {"name": "", "type": {"kind": "error"}}]},
+    {"name": "Lookup", "doc": "Lookup finds an open connection, or nil.", "pos": "demo.go:13", "variadic": false,
+     "params": [{"name": "via", "type": {"kind": "pointer", "elem": {"kind": "named", "package": "", "name": "Conn"}}}],
+     "results": [{"name": "", "type": {"kind": "pointer", "elem": {"kind": "named", "package": "", "name": "Conn"}}}]},
     {"name": "Wait", "doc": "Wait waits.", "pos": "demo.go:13", "variadic": false,
      "params": [{"name": "d", "type": {"kind": "named", "package": "time", "name": "Duration"}}],
      "results": [{"name": "", "type": {"kind": "named", "package": "time", "name": "Time"}}]},
@@ -93,6 +96,7 @@ mod tests {
                 "index",
                 "swap",
                 "open",
+                "lookup",
                 "wait",
                 "sum",
                 "send",
@@ -101,8 +105,8 @@ mod tests {
             ]
         );
         assert_eq!(binding.handles.len(), 1);
-        assert_eq!(binding.functions[8].receiver, Some(0));
-        assert!(binding.functions[7].variadic);
+        assert_eq!(binding.functions[9].receiver, Some(0));
+        assert!(binding.functions[8].variadic);
         insta::assert_snapshot!(binding.skipped.join("\n"), @r"
         demo.go:20: func Map: generic functions are not supported
         demo.go:16: func Feed: parameter 1: type `chan int` is not supported yet

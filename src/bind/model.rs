@@ -62,6 +62,10 @@ pub struct Param {
     pub name: String,
     #[serde(rename = "type")]
     pub ty: TypeRef,
+    /// For a result of pointer type: every `return` of the body gives `&x` or `new(T)` there,
+    /// so it is never nil.
+    #[serde(default)]
+    pub non_nil: bool,
 }
 
 /// An exported named type of the package.
@@ -75,6 +79,10 @@ pub struct TypeDecl {
     pub underlying: TypeRef,
     pub fields: Vec<Field>,
     pub methods: Vec<Method>,
+    /// For a struct whose values must not be copied (it holds a lock, as `go vet` sees it):
+    /// why, e.g. `holds a lock in field mu (sync.Mutex)`; empty when they may be.
+    #[serde(default)]
+    pub no_copy: String,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]

@@ -28,6 +28,7 @@ assert c.rotate([1, 2, 3]) == [2, 3, 1]
 assert c.lengths({"x": ["a", "b"], "y": []}) == {"x": 2, "y": 0}
 assert c.invert([True, False]) == [False, True]
 assert c.total_size([b"ab", bytearray(b"c"), memoryview(b"de")]) == 5
+assert c.total_size([memoryview(b"abcdef")[::2], memoryview(b"xy")[::-1]]) == 5  # not contiguous
 assert c.warmest([1.5, 30.0, -2.0]) == [30.0, 1.5, -2.0]
 assert c.nothing() == ([], {})
 assert c.big(2) == [0, 2**64 - 1]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from checks import check_wheel
-from conftest import RSS_KIB, gowright, make_venv, run, tool
+from conftest import EXPECT_ERRORS, RSS_KIB, gowright, make_venv, run, tool
 
 
 @pytest.fixture(scope="module")
@@ -113,6 +113,82 @@ print("ok")
     assert py(python, code) == "ok\n"
 
 
+def test_scalar_argument_errors_name_the_argument(scalars):
+    """Scalars once raised CPython's own messages (`'str' object cannot be interpreted as an
+    integer`), which do not say which argument was wrong."""
+    _, python, _ = scalars
+    code = EXPECT_ERRORS + """
+import scalars as s
+class Index:
+    def __index__(self):
+        return 7
+expect_errors([
+    (lambda: s.add("x", 1), TypeError, "argument 'a': expected int, got str"),
+    (lambda: s.add(1, None), TypeError, "argument 'b': expected int, got None"),
+    (lambda: s.add(1, 2**70), OverflowError, "argument 'b': does not fit in int64"),
+    (lambda: s.widths(128, 0, 0, 0, 0, 0, 0, 0), OverflowError, "argument 'a': 128 does not fit in int8"),
+    (lambda: s.widths(0, 0, 0, 0, 256, 0, 0, 0), OverflowError, "argument 'e': 256 does not fit in uint8"),
+    (lambda: s.widths(0, 0, 0, 0, 0, 0, 0, -1), OverflowError, "argument 'h': -1 does not fit in uint64"),
+    (lambda: s.widths(0, 0, 0, 0, 0, 0, 0, 2**64), OverflowError, "argument 'h': does not fit in uint64"),
+    (lambda: s.widths(0, 0, 0, 0, 0, 0, 0, -2**70), OverflowError, "argument 'h': does not fit in uint64"),
+    (lambda: s.repeat("x", -1), OverflowError, "argument 'n': -1 does not fit in uint16"),
+    (lambda: s.repeat("x", "2"), TypeError, "argument 'n': expected int, got str"),
+    (lambda: s.half("x", 1.0), TypeError, "argument 'x': expected float, got str"),
+    (lambda: s.half(1.0, 10**400), OverflowError, "argument 'y': int too large for a float"),
+    (lambda: s.greet(1), TypeError, "argument 'name': expected str, got int"),
+])
+assert s.widths(-128, 0, 0, 0, 255, 0, 0, 2**64 - 1)[::7] == (-128, 2**64 - 1)
+assert s.add(Index(), True) == 8 and s.repeat("ab", Index()) == "ab" * 7  # __index__ is an int
+assert s.half(3, 1) == (1.5, 0.5)  # ints are floats
+print("ok")
+"""
+    assert py(python, code) == "ok\n"
+
+
+def test_a_forked_child_gets_a_clear_error_and_no_hang(scalars):
+    """The child of a fork() has no Go threads: a call needing the Go scheduler (here,
+    goroutines) hung forever. Now every call in the child raises."""
+    _, python, _ = scalars
+    code = """
+import os, sys
+import scalars as s
+assert s.parallel(10) == 55
+pid = os.fork()
+if pid == 0:
+    for call in (lambda: s.parallel(10), lambda: s.add(1, 2), lambda: s.greet("child")):
+        try:
+            call()
+        except RuntimeError as e:
+            print(e, flush=True)
+        else:
+            print("no error", flush=True)
+    os._exit(0)
+_, status = os.waitpid(pid, 0)
+assert os.waitstatus_to_exitcode(status) == 0, status
+assert s.parallel(10) == 55  # the parent goes on
+print("ok")
+"""
+    message = (
+        "the Go runtime of scalars does not survive fork(); use multiprocessing's \"spawn\" or "
+        "\"forkserver\" start method\n"
+    )
+    assert run([python, "-c", code], timeout=60).stdout == message * 3 + "ok\n"
+
+
+def test_multiprocessing_spawn_works(scalars):
+    """What the fork error advises: a "spawn" child imports the module afresh and calls Go."""
+    _, python, _ = scalars
+    code = """
+import multiprocessing as mp
+import scalars as s
+if __name__ == "__main__":
+    with mp.get_context("spawn").Pool(2) as pool:
+        assert pool.map(s.parallel, [3, 4]) == [6, 10]
+    print("ok")
+"""
+    assert py(python, code) == "ok\n"
+
+
 def test_out_of_range_integers_raise_overflow_error(scalars):
     _, python, _ = scalars
     code = """
@@ -146,6 +222,8 @@ assert s.rune_count("héllo") == (5, True)
 assert s.reverse(b"abc") == b"cba"
 assert s.reverse(bytearray(b"xy")) == b"yx"
 assert s.reverse(memoryview(b"123")) == b"321"
+assert s.reverse(memoryview(b"abcdef")[::2]) == b"eca"  # not contiguous: copied
+assert s.reverse(memoryview(bytearray(b"abcdef")).cast("B", (2, 3))[::-1]) == b"cbafed"  # 2-D, strided
 assert s.reverse(b"") == b""
 big = bytes(range(256)) * 4096
 assert s.reverse(big) == big[::-1]
@@ -197,9 +275,9 @@ for call, text in [
     (lambda: s.add(1, 2, 3), "takes 2 arguments but 3 were given"),
     (lambda: s.add(1, c=2), "unexpected keyword argument 'c'"),
     (lambda: s.add(1, a=2), "multiple values for argument 'a'"),
-    (lambda: s.greet(b"x"), "argument 'name' must be str, not bytes"),
-    (lambda: s.reverse("x"), "argument 'data' must be a bytes-like object, not str"),
-    (lambda: s.add(1.5, 2), "integer"),
+    (lambda: s.greet(b"x"), "argument 'name': expected str, got bytes"),
+    (lambda: s.reverse("x"), "argument 'data': expected a bytes-like object, got str"),
+    (lambda: s.add(1.5, 2), "argument 'a': expected int, got float"),
 ]:
     try:
         call()

@@ -68,6 +68,34 @@ assert s.where(s.Labeled(s.Point(3, 4), "x")) == (3.0, 4.0)
 """)
 
 
+def test_deeply_nested_results_raise_recursion_error(built):
+    """A Go value nested 100,000 deep once overflowed the C stack of the decoder (SIGSEGV)."""
+    python, _ = built
+    check(python, EXPECT_ERRORS + """
+def depth(n):
+    d = 0
+    while n.children:
+        n, d = n.children[0], d + 1
+    return d
+assert depth(s.nest(100)) == 99  # 200 levels (a struct and a list each): the limit
+t = s.Tree(0)
+for _ in range(99):
+    t = s.Tree(0, [t])
+assert s.depth(t) == 100  # the same limit for arguments
+expect_errors([
+    (lambda: s.nest(101), RecursionError, "result nested too deeply"),
+    (lambda: s.nest(100_000), RecursionError, "result nested too deeply"),
+    (lambda: s.nest(10_000_000), RecursionError, "result nested too deeply"),  # no Go stack overflow either
+    (lambda: s.chain(100_000), RecursionError, "result nested too deeply"),
+])
+t = s.Tree(0)
+for _ in range(100_000):
+    t = s.Tree(0, [t])
+expect_errors([(lambda: s.depth(t), RecursionError, "argument nested too deeply")])
+assert s.depth(s.chain(30)) == 30  # the interpreter goes on
+""")
+
+
 def test_stubs(built, tmp_path):
     python, _ = built
     script = tmp_path / "use.py"

@@ -168,6 +168,9 @@ type Func struct {
 type Param struct {
 	Name string   `json:"name"`
 	Type *TypeRef `json:"type"`
+	// NonNil, for a result of pointer type: every return statement of the body gives &x or
+	// new(T) there, so the result is never nil. (Omitted when it may be, or is not known.)
+	NonNil bool `json:"non_nil,omitempty"`
 }
 
 // Type is an exported named type declared in the package (not an alias).
@@ -181,6 +184,10 @@ type Type struct {
 	Underlying *TypeRef `json:"underlying"`
 	Fields     []Field  `json:"fields"`  // exported fields, for kind "struct"
 	Methods    []Method `json:"methods"` // exported methods declared on T or *T
+	// NoCopy, for kind "struct", says why a value of the type must not be copied, as go vet's
+	// copylocks check sees it: "holds a sync.Mutex in field mu", "is a lock (*T has Lock
+	// and Unlock methods)"; omitted when it may be.
+	NoCopy string `json:"no_copy,omitempty"`
 }
 
 // Field is an exported struct field; an embedded one is named after its type.
@@ -553,6 +560,7 @@ func (d *dumper) funcDecl(decl *ast.FuncDecl) {
 		return
 	}
 	params, results, variadic := d.signature(fn.Type().(*types.Signature))
+	d.markNonNil(results, decl.Body)
 	d.api.Functions = append(d.api.Functions, Func{
 		Name:     fn.Name(),
 		Doc:      docText(decl.Doc),
@@ -562,6 +570,61 @@ func (d *dumper) funcDecl(decl *ast.FuncDecl) {
 		Variadic: variadic,
 		Trivial:  isTrivial(decl.Body),
 	})
+}
+
+// markNonNil sets NonNil on the pointer results that every return statement of body (outside
+// function literals) gives as &x or new(T): never nil. A bare return, or one returning a call's
+// results, leaves every result as it may be.
+func (d *dumper) markNonNil(results []Param, body *ast.BlockStmt) {
+	if body == nil {
+		return
+	}
+	candidates := make([]bool, len(results))
+	pointers := false
+	for i, r := range results {
+		candidates[i] = r.Type.Kind == "pointer"
+		pointers = pointers || candidates[i]
+	}
+	if !pointers {
+		return
+	}
+	// new is the builtin unless the package declares its own (shadowing in a function body is
+	// not seen: bodies are not type-checked).
+	builtinNew := d.pkg.Scope().Lookup("new") == nil
+	returns := 0
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			returns++
+			if len(n.Results) != len(results) {
+				candidates = make([]bool, len(results))
+				return false
+			}
+			for i, e := range n.Results {
+				candidates[i] = candidates[i] && isNewPointer(e, builtinNew)
+			}
+		}
+		return true
+	})
+	for i := range results {
+		results[i].NonNil = candidates[i] && returns > 0
+	}
+}
+
+// isNewPointer reports whether e is &x or new(T) (when new is the builtin), never nil.
+func isNewPointer(e ast.Expr, builtinNew bool) bool {
+	switch e := e.(type) {
+	case *ast.ParenExpr:
+		return isNewPointer(e.X, builtinNew)
+	case *ast.UnaryExpr:
+		return e.Op == token.AND
+	case *ast.CallExpr:
+		id, ok := e.Fun.(*ast.Ident)
+		return ok && id.Name == "new" && builtinNew && len(e.Args) == 1
+	}
+	return false
 }
 
 // isTrivial reports whether body is a single return of expressions built from identifiers,
@@ -628,6 +691,7 @@ func (d *dumper) method(decl *ast.FuncDecl) {
 		return
 	}
 	params, results, variadic := d.signature(sig)
+	d.markNonNil(results, decl.Body)
 	t := &d.api.Types[i]
 	t.Methods = append(t.Methods, Method{
 		Name:            fn.Name(),
@@ -740,6 +804,7 @@ func (d *dumper) typeDecl(obj *types.TypeName, doc string) {
 	switch u := named.Underlying().(type) {
 	case *types.Struct:
 		t.Kind = "struct"
+		t.NoCopy = noCopy(named, d.pkg)
 		for i := 0; i < u.NumFields(); i++ {
 			f := u.Field(i)
 			if !f.Exported() {
@@ -759,6 +824,75 @@ func (d *dumper) typeDecl(obj *types.TypeName, doc string) {
 	}
 	d.typeIndex[obj] = len(d.api.Types)
 	d.api.Types = append(d.api.Types, t)
+}
+
+// lockerType is sync.Locker: interface{ Lock(); Unlock() }.
+var lockerType = func() *types.Interface {
+	method := func(name string) *types.Func {
+		return types.NewFunc(token.NoPos, nil, name, types.NewSignatureType(nil, nil, nil, nil, nil, false))
+	}
+	return types.NewInterfaceType([]*types.Func{method("Lock"), method("Unlock")}, nil).Complete()
+}()
+
+// noCopy says why a value of the struct type t must not be copied, "" if it may be: t is a
+// lock itself, or holds one by value (in a field, nested structs and arrays included). A lock
+// is what go vet's copylocks check takes for one: a type whose pointer has Lock and Unlock
+// methods while the type itself has not (sync.Mutex, sync.WaitGroup, and the types of
+// sync/atomic through their noCopy field).
+func noCopy(t *types.Named, pkg *types.Package) string {
+	qualify := func(p *types.Package) string {
+		if p == pkg {
+			return ""
+		}
+		return p.Name()
+	}
+	if isLock(t) {
+		return "is a lock (*" + types.TypeString(t, qualify) + " has Lock and Unlock methods)"
+	}
+	lock, path := lockIn(t, pkg, map[types.Type]bool{})
+	if lock == nil {
+		return ""
+	}
+	return "holds a lock in field " + strings.Join(path, ".") + " (" + types.TypeString(lock, qualify) + ")"
+}
+
+// isLock says whether *t is a sync.Locker while t is not.
+func isLock(t types.Type) bool {
+	return types.Implements(types.NewPointer(t), lockerType) && !types.Implements(t, lockerType)
+}
+
+// lockIn finds a lock held by value in the fields of t: the lock's type and the field path. A
+// type of another package holding a lock (atomic.Int64) counts as the lock itself.
+func lockIn(t types.Type, pkg *types.Package, seen map[types.Type]bool) (types.Type, []string) {
+	if seen[t] {
+		return nil, nil
+	}
+	seen[t] = true
+	st, ok := t.Underlying().(*types.Struct)
+	if !ok {
+		return nil, nil
+	}
+	for i := 0; i < st.NumFields(); i++ {
+		f := st.Field(i)
+		ft := f.Type()
+		for {
+			a, ok := ft.Underlying().(*types.Array)
+			if !ok {
+				break
+			}
+			ft = a.Elem()
+		}
+		if isLock(ft) {
+			return ft, []string{f.Name()}
+		}
+		if lock, path := lockIn(ft, pkg, seen); lock != nil {
+			if n, ok := ft.(*types.Named); ok && n.Obj().Pkg() != pkg {
+				return ft, []string{f.Name()}
+			}
+			return lock, append([]string{f.Name()}, path...)
+		}
+	}
+	return nil, nil
 }
 
 // collectFieldDocs remembers the doc of every field of a struct type literal

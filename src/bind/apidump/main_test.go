@@ -168,6 +168,11 @@ func checkFacts(t *testing.T, api *API) {
 			t.Errorf("%s %s %d: got %s, want %s", c.fn, c.which, c.i, got, c.want)
 		}
 	}
+	for name, want := range map[string]bool{"NewPoint": true, "MaybePoint": false, "FreshPoint": true} {
+		if got := funcs[name].Results[0].NonNil; got != want {
+			t.Errorf("NonNil of the result of %s: %v, want %v", name, got, want)
+		}
+	}
 	if !funcs["Sum"].Variadic || funcs["Join"].Variadic {
 		t.Errorf("Sum must be variadic, Join not")
 	}
@@ -195,6 +200,15 @@ func checkFacts(t *testing.T, api *API) {
 	}
 	if got, want := strings.Join(names, " "), "Point/true Vec/true Label/false Tags/false Notes/false At/false"; got != want {
 		t.Errorf("fields of Labelled: %s, want %s", got, want)
+	}
+	for name, want := range map[string]string{
+		"Point":   "",
+		"Guarded": "holds a lock in field mu (sync.Mutex)",
+		"Tally":   "holds a lock in field inner.n (atomic.Int64)",
+	} {
+		if got := types[name].NoCopy; got != want {
+			t.Errorf("NoCopy of %s: %q, want %q", name, got, want)
+		}
 	}
 	if c := types["Celsius"]; c.Kind != "basic" || len(c.Methods) != 2 {
 		t.Errorf("Celsius = %+v", c)

@@ -163,3 +163,18 @@ func Recv(c chan int) int { return <-c }
 
 // Ratio divides, which can panic: not trivial.
 func Ratio(a, b int) int { return a / b }
+
+// MaybePoint may return nil.
+func MaybePoint(ok bool) *Point {
+	if ok {
+		return &Point{}
+	}
+	return nil
+}
+
+// FreshPoint returns a new point on every path, with an error.
+func FreshPoint() (*Point, error) {
+	f := func() *Point { return nil } // a function literal's returns are its own
+	_ = f
+	return new(Point), nil
+}

@@ -1,6 +1,8 @@
 package hello
 
 import (
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"example.com/testmod/geo"
@@ -93,3 +95,14 @@ type Box[T any] struct{ V T }
 func (b *Box[T]) Get() T { return b.V }
 
 type secret struct{}
+
+// Guarded holds a mutex: its values must not be copied.
+type Guarded struct {
+	mu sync.Mutex
+	N  int
+}
+
+// Tally holds atomic counters inside a nested struct.
+type Tally struct {
+	inner struct{ n [2]atomic.Int64 }
+}
