@@ -87,6 +87,7 @@ pub fn build_lib(
         .into());
     }
 
+    crate::build_wheel::check_version_variable(cfg, package)?;
     let python = find_python()?;
     let floor = requires_python_floor(cfg).unwrap_or(MIN_ABI3).max(MIN_ABI3);
     if requires_python_floor(cfg).is_none_or(|f| f < MIN_ABI3) {
@@ -178,11 +179,9 @@ pub fn build_lib(
     })
     .map_err(|e| {
         let text = e.to_string();
-        let hint = if text.contains("C compiler") && text.contains("not found") {
-            "extension modules are built with cgo, which needs a C compiler: install gcc or clang (Debian: apt install gcc), or point CC at one"
-        } else {
-            "if the error is in your package, fix it; if it is in target/_gowright, please report it"
-        };
+        let hint = crate::go::diagnose::hint_for(&text, &go.version).unwrap_or_else(|| {
+            "if the error is in your package, fix it; if it is in target/_gowright, please report it".to_string()
+        });
         UserError::new(format!("the Go build of the extension module for {target} failed:\n{text}")).hint(hint)
     })?;
 

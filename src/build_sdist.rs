@@ -2,13 +2,16 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::archive::AtomicFile;
 use crate::archive::sdist::SdistBuilder;
 use crate::archive::source_date_epoch;
 use crate::config::ProjectConfig;
 use crate::error::UserError;
+use crate::go::GoToolchain;
 use crate::metadata::slash_path;
 use crate::printer::Printer;
-use crate::sources;
+use crate::project_files;
+use crate::sources::{self, SourceSet};
 
 /// Finds the `go.mod` governing the Go package of the project, and refuses one outside the
 /// project: an sdist can only carry files below its root.
@@ -49,12 +52,25 @@ pub fn build_sdist(
     out_dir: &Path,
     printer: Printer,
 ) -> anyhow::Result<PathBuf> {
+    let (path, file) = prepare_sdist(cfg, out_dir, printer)?;
+    file.persist()?;
+    printer.status("Built", path.display());
+    Ok(path)
+}
+
+/// Writes the sdist to a temporary file in `out_dir`, to be persisted by the caller together
+/// with the other artefacts of the command; returns its final path and the pending file.
+pub fn prepare_sdist(
+    cfg: &ProjectConfig,
+    out_dir: &Path,
+    printer: Printer,
+) -> anyhow::Result<(PathBuf, AtomicFile)> {
     let meta = &cfg.metadata;
     printer.status(
         "Packaging",
         format!("{} {} (sdist)", meta.name, meta.version),
     );
-    find_go_mod(cfg)?;
+    let go_mod = find_go_mod(cfg)?;
     let set = sources::collect(
         &cfg.root,
         &cfg.tool.include,
@@ -64,25 +80,32 @@ pub fn build_sdist(
     for warning in &set.warnings {
         printer.warn(warning);
     }
+    check_build_inputs(cfg, &set, &go_mod, printer)?;
     let mut sdist = SdistBuilder::new();
     for file in &set.files {
         let rel = slash_path(&file.relative);
         if rel == "PKG-INFO" {
             continue;
         }
-        sdist.add(rel, fs_err::read(&file.absolute)?, file.executable)?;
+        sdist.add_file(rel, &file.absolute, file.executable)?;
     }
     // Files the metadata needs are always included, even if ignored.
     let needed = meta
         .readme
         .as_ref()
         .and_then(|r| r.file.clone())
+        .map(|f| (f, "project.readme"))
         .into_iter()
-        .chain(meta.license_files.iter().cloned());
-    for rel in needed {
+        .chain(
+            meta.license_files
+                .iter()
+                .map(|f| (f.clone(), "project.license-files")),
+        );
+    for (rel, field) in needed {
         let key = slash_path(&rel);
         if !sdist.paths().any(|p| p == key) {
-            sdist.add(key, fs_err::read(cfg.root.join(&rel))?, false)?;
+            let real = project_files::resolve(&cfg.root, &rel, field, project_files::Kind::File)?;
+            sdist.add_file(key, real, false)?;
         }
     }
     sdist.add(
@@ -94,7 +117,81 @@ pub fn build_sdist(
     let top = format!("{}-{}", meta.name.escaped(), meta.version);
     printer.detail(format!("{} files", sdist.paths().count()));
     let file = sdist.write(&top, out_dir, source_date_epoch())?;
-    let path = file.persist()?;
-    printer.status("Built", path.display());
-    Ok(path)
+    Ok((out_dir.join(format!("{top}.tar.gz")), file))
+}
+
+/// Refuses an sdist that would not build: every file the Go build reads for any configured
+/// target (as `go list -deps` reports it: sources of the project's packages, `go.mod`,
+/// `go.sum`, embedded files) must be in it. When Go is not installed, only `go.mod` and
+/// `go.sum` are checked, with a warning.
+fn check_build_inputs(
+    cfg: &ProjectConfig,
+    set: &SourceSet,
+    go_mod: &Path,
+    printer: Printer,
+) -> Result<(), UserError> {
+    let real_root = project_files::canonical_root(&cfg.root)?;
+    let mut needed = vec![go_mod.to_path_buf()];
+    let go_sum = go_mod.with_file_name("go.sum");
+    if go_sum.is_file() {
+        needed.push(go_sum);
+    }
+    let package = if cfg.tool.go_package.starts_with("./") || cfg.tool.go_package == "." {
+        cfg.tool.go_package.clone()
+    } else {
+        format!("./{}", cfg.tool.go_package)
+    };
+    match GoToolchain::locate() {
+        Ok(go) => {
+            let lists: Vec<Result<Vec<PathBuf>, UserError>> = std::thread::scope(|scope| {
+                let handles: Vec<_> = cfg
+                    .tool
+                    .targets
+                    .iter()
+                    .map(|&target| {
+                        let (go, package, root) = (&go, &package, &real_root);
+                        scope.spawn(move || {
+                            go.build_inputs(root, package, target, &cfg.tool.tags)
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join().unwrap_or_else(|_| {
+                            Err(UserError::new("listing the Go build's files failed"))
+                        })
+                    })
+                    .collect()
+            });
+            for list in lists {
+                needed.extend(list?);
+            }
+        }
+        Err(e) => printer.warn(format!(
+            "cannot check that the sdist holds every Go file the build needs ({}); only go.mod and go.sum are checked",
+            e.message
+        )),
+    }
+    needed.sort();
+    needed.dedup();
+    let have: std::collections::HashSet<PathBuf> =
+        set.files.iter().map(|f| f.relative.clone()).collect();
+    for path in needed {
+        let relative = path
+            .strip_prefix(&real_root)
+            .or_else(|_| path.strip_prefix(&cfg.root))
+            .unwrap_or(&path);
+        if have.contains(relative) || !path.starts_with(&real_root) && !path.starts_with(&cfg.root)
+        {
+            continue;
+        }
+        let why = sources::why_left_out(&cfg.root, relative, &cfg.tool.exclude);
+        return Err(UserError::new(format!(
+            "the sdist would lack `{}`, which the Go build needs: {why}",
+            slash_path(relative)
+        ))
+        .hint("change that rule (anchor a .gitignore pattern to the root with a leading `/`, e.g. `/toolname`), or add the file to `tool.gowright.include`"));
+    }
+    Ok(())
 }

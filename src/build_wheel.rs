@@ -20,7 +20,7 @@ use crate::go::build_id::{self, KnownExecutable};
 use crate::go::{BuildRequest, GoPackage, GoToolchain};
 use crate::printer::Printer;
 use crate::pypackage::{Layout, add_bin_package};
-use crate::target::{Target, UnknownTarget};
+use crate::target::Target;
 
 /// Which targets to build.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,16 +71,7 @@ impl BuildPlan {
             TargetSelection::Host => vec![host],
             TargetSelection::All => cfg.tool.targets.clone(),
             TargetSelection::Explicit(names) => {
-                let mut targets = Vec::new();
-                for name in names {
-                    let t: Target = name.parse().map_err(|e: UnknownTarget| {
-                        UserError::new(format!("--target: {e}")).hint(UnknownTarget::hint())
-                    })?;
-                    if !targets.contains(&t) {
-                        targets.push(t);
-                    }
-                }
-                targets
+                crate::config::tool::parse_targets(names, "--target")?
             }
         };
         let mut ldflags = Vec::new();
@@ -163,6 +154,21 @@ pub fn build_wheels_with(
     editable: bool,
     printer: Printer,
 ) -> anyhow::Result<Vec<BuiltWheel>> {
+    let (wheels, files) =
+        split_pending(prepare_wheels(cfg, selection, out_dir, editable, printer)?);
+    persist_all(files, printer)?;
+    Ok(wheels)
+}
+
+/// Builds the wheels into temporary files of the output directory, to be given their final
+/// names by [`persist_all`] together with the other artefacts of the command.
+pub fn prepare_wheels(
+    cfg: &ProjectConfig,
+    selection: &TargetSelection,
+    out_dir: &Path,
+    editable: bool,
+    printer: Printer,
+) -> anyhow::Result<Vec<(BuiltWheel, AtomicFile)>> {
     let out_dir_existed = out_dir.exists();
     let result = build_wheels_inner(cfg, selection, out_dir, editable, printer);
     if result.is_err() && !out_dir_existed {
@@ -172,14 +178,49 @@ pub fn build_wheels_with(
     result
 }
 
+/// Gives every pending artefact its final name. What is in the way of one (a directory of that
+/// name) is found before any is renamed, so that the output directory changes all at once.
+pub fn persist_all(pending: Vec<(PathBuf, AtomicFile)>, printer: Printer) -> anyhow::Result<()> {
+    for (path, _) in &pending {
+        if path.is_dir() {
+            return Err(UserError::new(format!(
+                "cannot write `{}`: a directory is in the way",
+                path.display()
+            ))
+            .hint("move that directory, or choose another output directory with --out")
+            .into());
+        }
+    }
+    for (path, file) in pending {
+        file.persist()?;
+        printer.status("Built", path.display());
+    }
+    Ok(())
+}
+
+/// Splits built wheels into what was built and the files to persist.
+pub fn split_pending(
+    pending: Vec<(BuiltWheel, AtomicFile)>,
+) -> (Vec<BuiltWheel>, Vec<(PathBuf, AtomicFile)>) {
+    pending
+        .into_iter()
+        .map(|(wheel, file)| {
+            let path = wheel.path.clone();
+            (wheel, (path, file))
+        })
+        .unzip()
+}
+
 fn build_wheels_inner(
     cfg: &ProjectConfig,
     selection: &TargetSelection,
     out_dir: &Path,
     editable: bool,
     printer: Printer,
-) -> anyhow::Result<Vec<BuiltWheel>> {
+) -> anyhow::Result<Vec<(BuiltWheel, AtomicFile)>> {
     ensure_build_dir(&cfg.build_dir())?;
+    // One build of a project at a time: they share target/ (Go's outputs, the caches).
+    let _lock = lock_build_dir(&cfg.build_dir(), printer)?;
     let go = GoToolchain::locate_cached(
         &cfg.build_dir().join("gowright").join("go-env.json"),
         &cfg.root,
@@ -237,14 +278,8 @@ fn build_wheels_inner(
         }
         return Err(first);
     }
-    let mut built = Vec::new();
     tracing::debug!("all targets assembled");
-    for (wheel, file) in pending {
-        file.persist()?;
-        printer.status("Built", wheel.path.display());
-        built.push(wheel);
-    }
-    Ok(built)
+    Ok(pending)
 }
 
 /// Creates `target/` with a `.gitignore` that keeps it out of version control, as cargo does.
@@ -257,6 +292,40 @@ fn ensure_build_dir(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Takes the lock of the build directory, waiting (and saying so) while another gowright
+/// process builds the same project, as cargo does. The lock ends when the file is closed, also
+/// when the process is killed.
+fn lock_build_dir(dir: &Path, printer: Printer) -> anyhow::Result<std::fs::File> {
+    let path = dir.join(".gowright-lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| {
+            UserError::new(format!(
+                "cannot open the build lock `{}`: {e}",
+                path.display()
+            ))
+            .hint(crate::archive::io_hint(&e))
+        })?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => {
+            printer.status(
+                "Blocking",
+                "waiting for another gowright build of this project to finish",
+            );
+            file.lock()?;
+        }
+        Err(std::fs::TryLockError::Error(e)) => {
+            // A file system without locks: build without one, as before.
+            tracing::debug!("no lock on {}: {e}", path.display());
+        }
+    }
+    Ok(file)
+}
+
 /// Checks that the Go package fits the configured binding kind.
 fn check_bindings(cfg: &ProjectConfig, package: &GoPackage) -> Result<(), UserError> {
     if package.name == "main" {
@@ -267,6 +336,55 @@ fn check_bindings(cfg: &ProjectConfig, package: &GoPackage) -> Result<(), UserEr
         cfg.tool.go_package, package.name, package.import_path
     ))
     .hint("bindings = \"bin\" ships a Go command: point `go-package` at a directory with `package main` and `func main()`, or use bindings = \"lib\" for a Go library"))
+}
+
+/// Refuses a `tool.gowright.version-variable` that names no package-level variable of the
+/// project's Go code: `-ldflags -X` would silently set nothing. A variable of a package outside
+/// the project's module is not checked.
+pub fn check_version_variable(cfg: &ProjectConfig, package: &GoPackage) -> Result<(), UserError> {
+    let Some(var) = &cfg.tool.version_variable else {
+        return Ok(());
+    };
+    let Some((pkg, name)) = var.rsplit_once('.') else {
+        return Ok(());
+    };
+    let field = format!("`tool.gowright.version-variable` = \"{var}\"");
+    let dir = if pkg == package.import_path || pkg == "main" && package.name == "main" {
+        package.dir.clone()
+    } else if pkg == "main" {
+        return Err(UserError::new(format!(
+            "{field}: the Go package `{}` is a library, not package main",
+            package.import_path
+        ))
+        .hint(format!(
+            "name the variable by the package's import path, e.g. \"{}.{name}\"",
+            package.import_path
+        )));
+    } else if let Some(module) = &package.module
+        && let Some(dir) = &module.dir
+        && let Some(rest) = pkg.strip_prefix(module.path.as_str())
+        && (rest.is_empty() || rest.starts_with('/'))
+    {
+        dir.join(rest.trim_start_matches('/'))
+    } else {
+        return Ok(());
+    };
+    let vars = crate::go::vars::package_vars(&dir);
+    if vars.iter().any(|v| v == name) {
+        return Ok(());
+    }
+    let found = if vars.is_empty() {
+        "it declares no package-level variables".to_string()
+    } else {
+        format!("its variables are {}", vars.join(", "))
+    };
+    Err(UserError::new(format!(
+        "{field}: package `{pkg}` (in `{}`) has no variable `{name}`; {found}",
+        dir.display()
+    ))
+    .hint(format!(
+        "declare `var {name} = \"dev\"` in that package, or correct the name (Go would ignore the setting and the program would not know its version)"
+    )))
 }
 
 /// Decides whether `go build` runs with cgo for `target`.
@@ -352,8 +470,11 @@ fn build_bin(
         extra_env: Vec::new(),
     };
     let build_error = |e: crate::process::ProcessError| {
-        UserError::new(format!("the Go build for {target} failed:\n{e}"))
-            .hint("fix the Go error above; the command is shown so you can run it yourself")
+        let text = e.to_string();
+        let hint = crate::go::diagnose::hint_for(&text, &go.version).unwrap_or_else(|| {
+            "fix the Go error above; the command is shown so you can run it yourself".to_string()
+        });
+        UserError::new(format!("the Go build for {target} failed:\n{text}")).hint(hint)
     };
     // Most packages are pure Go: build without cgo while `go list` finds out whether cgo is
     // needed, so the listing costs no wall time. Only a cgo package is built a second time.
@@ -371,6 +492,7 @@ fn build_bin(
     });
     let package = listed?;
     check_bindings(cfg, &package)?;
+    check_version_variable(cfg, &package)?;
     let cgo = decide_cgo(&package, target, go.host)?;
     printer.detail(format!(
         "{target}: go build (cgo {})",
@@ -481,7 +603,12 @@ pub fn finish_wheel(
             plan.epoch,
             &plan.target_dir(target).join("wheel-cache"),
         )
-        .with_context(|| format!("cannot write the wheel for {target}"))
+        .with_context(|| {
+            format!(
+                "cannot write the wheel for {target} in `{}`",
+                plan.out_dir.display()
+            )
+        })
 }
 
 /// Puts the executable, the Python package and `.dist-info` into a wheel.

@@ -2,6 +2,7 @@
 
 use crate::config::ProjectConfig;
 use crate::metadata::slash_path;
+use crate::project_files;
 
 /// The files of `.dist-info` except `WHEEL` and `RECORD`, as (name inside `.dist-info`, contents):
 /// `METADATA`, `entry_points.txt` when there are entry points, and `licenses/…`.
@@ -14,7 +15,7 @@ pub fn dist_info_files(cfg: &ProjectConfig) -> anyhow::Result<Vec<(String, Vec<u
     for license in &metadata.license_files {
         files.push((
             format!("licenses/{}", slash_path(license)),
-            fs_err::read(cfg.root.join(license))?,
+            project_files::read(&cfg.root, license, "project.license-files")?,
         ));
     }
     Ok(files)

@@ -6,8 +6,10 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
 
-use gowright::build_sdist::build_sdist;
-use gowright::build_wheel::{BuildPlan, TargetSelection, build_wheels};
+use gowright::build_sdist::{build_sdist, prepare_sdist};
+use gowright::build_wheel::{
+    BuildPlan, TargetSelection, persist_all, prepare_wheels, split_pending,
+};
 use gowright::config::ProjectConfig;
 use gowright::error::UserError;
 use gowright::go::GoToolchain;
@@ -116,12 +118,18 @@ fn main() -> ExitCode {
         eprintln!("error: gowright hit an internal error (this is a bug in gowright): {info}");
         eprintln!("hint: please report it with the command you ran");
     }));
-    // On Ctrl-C or SIGTERM, leave no partial archive behind.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
+    // Before any thread starts: the watchdog that ends child processes with gowright.
+    gowright::reaper::start();
+    // On Ctrl-C or SIGTERM, leave no partial archive behind (the watchdog then stops the Go
+    // processes still running).
     let _ = ctrlc::set_handler(|| {
         gowright::archive::remove_pending_files();
         std::process::exit(130);
     });
-    let cli = Cli::parse();
     let verbosity = match (cli.quiet, cli.verbose) {
         (true, _) => Verbosity::Quiet,
         (false, 0) => Verbosity::Normal,
@@ -139,6 +147,32 @@ fn main() -> ExitCode {
     }
 }
 
+/// A command line clap refused: a user error (exit code 1), with a hint; `--help` and
+/// `--version` print and succeed.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return ExitCode::SUCCESS;
+    }
+    let rendered = e.render().to_string();
+    let mut text = String::new();
+    for line in rendered.lines() {
+        // clap's own closing advice becomes the hint.
+        if line.starts_with("For more information, try") {
+            continue;
+        }
+        text.push_str(line);
+        text.push('\n');
+    }
+    eprint!("{}", text.trim_end_matches('\n'));
+    eprintln!();
+    eprintln!(
+        "hint: see `gowright --help`, or `gowright <command> --help` for a command's options"
+    );
+    ExitCode::from(1)
+}
+
 fn init_tracing(verbose: u8) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
         tracing_subscriber::EnvFilter::new(if verbose >= 2 {
@@ -154,7 +188,8 @@ fn init_tracing(verbose: u8) {
         .init();
 }
 
-/// Prints `error:`, the causes, and the hint of the first [`UserError`] in the chain.
+/// Prints `error:`, the causes, and the hint of the first [`UserError`] in the chain (else one
+/// fitting an I/O error in the chain).
 fn write_error_chain(err: &anyhow::Error) {
     eprintln!("error: {err}");
     let mut hint = None;
@@ -163,12 +198,22 @@ fn write_error_chain(err: &anyhow::Error) {
             hint = hint.or(user.hint.clone());
         }
     }
+    if hint.is_none() {
+        hint = err
+            .chain()
+            .find_map(|c| c.downcast_ref::<std::io::Error>())
+            .map(gowright::archive::io_hint);
+    }
     for cause in err.chain().skip(1) {
         eprintln!("  caused by: {cause}");
     }
-    if let Some(hint) = hint {
-        eprintln!("hint: {hint}");
-    }
+    eprintln!(
+        "hint: {}",
+        hint.unwrap_or_else(|| {
+            "this looks like a bug in gowright: please report it with the command you ran"
+                .to_string()
+        })
+    );
 }
 
 fn load(project: Option<&Path>) -> anyhow::Result<ProjectConfig> {
@@ -192,6 +237,7 @@ fn run(command: Command, printer: Printer) -> anyhow::Result<()> {
             }
             let cfg = load(args.project.project.as_deref())?;
             let out = out_dir(&cfg, args.project.out)?;
+            let _cleanup = gowright::archive::OutDirCleanup::new(&out);
             let selection = if args.all_targets {
                 TargetSelection::All
             } else if !args.targets.is_empty() {
@@ -205,16 +251,19 @@ fn run(command: Command, printer: Printer) -> anyhow::Result<()> {
                 print!("{plan}");
                 return Ok(());
             }
-            let mut paths = Vec::new();
-            let wheels = build_wheels(&cfg, &selection, &out, printer)?;
-            paths.extend(wheels.iter().map(|w| w.path.clone()));
-            let sdist = if args.sdist {
-                let path = build_sdist(&cfg, &out, printer)?;
-                paths.push(path.clone());
-                Some(path)
+            // The sdist first (quick, and it may refuse the project); then the wheels; then
+            // every artefact is given its name at once, so a failure changes nothing in `out`.
+            let pending_sdist = if args.sdist {
+                Some(prepare_sdist(&cfg, &out, printer)?)
             } else {
                 None
             };
+            let (wheels, mut files) =
+                split_pending(prepare_wheels(&cfg, &selection, &out, false, printer)?);
+            let sdist = pending_sdist.as_ref().map(|(path, _)| path.clone());
+            files.extend(pending_sdist);
+            let paths: Vec<PathBuf> = files.iter().map(|(path, _)| path.clone()).collect();
+            persist_all(files, printer)?;
             if args.project.json {
                 let value = serde_json::json!({ "wheels": wheels, "sdist": sdist });
                 println!("{}", serde_json::to_string_pretty(&value)?);
@@ -227,6 +276,7 @@ fn run(command: Command, printer: Printer) -> anyhow::Result<()> {
         Command::Sdist(args) => {
             let cfg = load(args.project.project.as_deref())?;
             let out = out_dir(&cfg, args.project.out)?;
+            let _cleanup = gowright::archive::OutDirCleanup::new(&out);
             let path = build_sdist(&cfg, &out, printer)?;
             if args.project.json {
                 println!("{}", serde_json::json!({ "sdist": path }));

@@ -200,9 +200,30 @@ fn quote_display_name(name: &str) -> String {
     }
 }
 
-/// Multi-line header values continue on lines indented with 8 spaces (RFC 822 folding).
+/// Multi-line header values continue on lines indented with 8 spaces (RFC 822 folding). Every
+/// line break Python's `str.splitlines` knows is folded, so none can start a field of its own.
 fn fold_multiline(text: &str) -> String {
-    text.trim_end().replace('\n', "\n        ")
+    let text = text.trim_end().replace("\r\n", "\n");
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\n' | '\r'
+                | '\x0b'
+                | '\x0c'
+                | '\x1c'
+                | '\x1d'
+                | '\x1e'
+                | '\u{85}'
+                | '\u{2028}'
+                | '\u{2029}'
+        ) {
+            out.push_str("\n        ");
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// A relative path with `/` separators, as archives and metadata want it.

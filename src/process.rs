@@ -5,6 +5,9 @@ use std::ffi::{OsStr, OsString};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use crate::reaper;
 
 /// A command to run: program, arguments, working directory and extra environment.
 #[derive(Debug, Clone)]
@@ -13,6 +16,7 @@ pub struct ProcessBuilder {
     args: Vec<OsString>,
     cwd: Option<PathBuf>,
     env: Vec<(OsString, OsString)>,
+    timeout: Option<Duration>,
 }
 
 /// A child process that could not be started or exited unsuccessfully.
@@ -23,6 +27,8 @@ pub enum ProcessError {
         command: String,
         source: std::io::Error,
     },
+    #[error("`{command}` did not finish within {} s and was stopped", .after.as_secs())]
+    TimedOut { command: String, after: Duration },
     #[error("`{command}` failed ({status})\n{output}")]
     Failed {
         command: String,
@@ -39,6 +45,7 @@ impl ProcessBuilder {
             args: Vec::new(),
             cwd: None,
             env: Vec::new(),
+            timeout: None,
         }
     }
 
@@ -65,8 +72,15 @@ impl ProcessBuilder {
         self
     }
 
+    /// Stops the command (and everything it started) when it runs longer than `limit`.
+    pub fn timeout(&mut self, limit: Duration) -> &mut Self {
+        self.timeout = Some(limit);
+        self
+    }
+
     fn command(&self) -> Command {
         let mut cmd = Command::new(&self.program);
+        reaper::prepare_child(&mut cmd);
         cmd.args(&self.args);
         if let Some(cwd) = &self.cwd {
             cmd.current_dir(cwd);
@@ -80,14 +94,44 @@ impl ProcessBuilder {
     /// Runs the command with captured output; a non-zero exit is an error holding stderr.
     pub fn output(&self) -> Result<Output, ProcessError> {
         tracing::debug!("running {self}");
-        let output = self
+        let spawn_error = |source| ProcessError::Spawn {
+            command: self.to_string(),
+            source,
+        };
+        let child = self
             .command()
             .stdin(Stdio::null())
-            .output()
-            .map_err(|source| ProcessError::Spawn {
-                command: self.to_string(),
-                source,
-            })?;
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(spawn_error)?;
+        // The child leads its own process group (see `reaper`): it and what it starts end
+        // with gowright.
+        let pgid = child.id();
+        reaper::register_group(pgid);
+        let waited = match self.timeout {
+            None => child.wait_with_output(),
+            Some(limit) => {
+                let (tx, rx) = std::sync::mpsc::channel();
+                std::thread::spawn(move || {
+                    let _ = tx.send(child.wait_with_output());
+                });
+                match rx.recv_timeout(limit) {
+                    Ok(result) => result,
+                    Err(_) => {
+                        reaper::kill_group(pgid);
+                        let _ = rx.recv();
+                        reaper::forget_group(pgid);
+                        return Err(ProcessError::TimedOut {
+                            command: self.to_string(),
+                            after: limit,
+                        });
+                    }
+                }
+            }
+        };
+        reaper::forget_group(pgid);
+        let output = waited.map_err(spawn_error)?;
         tracing::debug!("finished {}", self.program.display());
         if output.status.success() {
             Ok(output)

@@ -5,6 +5,7 @@ use std::path::Path;
 use crate::archive::wheel::WheelBuilder;
 use crate::error::UserError;
 use crate::metadata::slash_path;
+use crate::project_files;
 
 /// Renders `_binary.py`, the module that locates the Go executable installed by the wheel.
 pub fn binary_module(dist_name: &str, binary_name: &str) -> String {
@@ -29,8 +30,12 @@ pub const MAIN_MODULE: &str = "\"\"\"Run the packaged Go command: `python -m` pa
 pub enum Layout {
     /// gowright generates the whole package (no `python-source`).
     Generated,
-    /// The project's Python sources (`python-source`, absolute) are copied into the wheel.
-    Mixed(std::path::PathBuf),
+    /// The project's Python sources (`python-source`, absolute) are copied into the wheel;
+    /// symlinks among them may lead anywhere inside the project `root`, not out of it.
+    Mixed {
+        source: std::path::PathBuf,
+        root: std::path::PathBuf,
+    },
     /// An editable install of a mixed project: the wheel holds a `.pth` file putting the sources
     /// on `sys.path`, and the generated files are written into the source package in place.
     EditableMixed(std::path::PathBuf),
@@ -41,7 +46,10 @@ impl Layout {
     pub fn of(cfg: &crate::config::ProjectConfig, editable: bool) -> Self {
         match (&cfg.tool.python_source, editable) {
             (None, _) => Layout::Generated,
-            (Some(dir), false) => Layout::Mixed(cfg.root.join(dir)),
+            (Some(dir), false) => Layout::Mixed {
+                source: cfg.root.join(dir),
+                root: cfg.root.clone(),
+            },
             (Some(dir), true) => Layout::EditableMixed(cfg.root.join(dir)),
         }
     }
@@ -113,8 +121,8 @@ pub fn add_package(
                 )?;
             }
         }
-        Layout::Mixed(source) => {
-            add_python_source(wheel, source)?;
+        Layout::Mixed { source, root } => {
+            add_python_source(wheel, source, root)?;
             if !wheel.contains(&format!("{package_dir}/__init__.py")) {
                 return Err(missing_package(source).into());
             }
@@ -187,25 +195,60 @@ pub fn add_bin_package(
     )
 }
 
-/// Copies the Python files under `source` into the wheel root, keeping their layout.
-pub fn add_python_source(wheel: &mut WheelBuilder, source: &Path) -> anyhow::Result<()> {
+/// Copies the Python files under `source` into the wheel root, keeping their layout. A symlink
+/// is followed when it leads to a file inside the project `root`; one leading out of it is an
+/// error (its target would be published), as is a file name that is not UTF-8.
+pub fn add_python_source(
+    wheel: &mut WheelBuilder,
+    source: &Path,
+    root: &Path,
+) -> anyhow::Result<()> {
     let walker = ignore::WalkBuilder::new(source)
         .hidden(true)
         .require_git(false)
+        .follow_links(false)
         .sort_by_file_name(|a, b| a.cmp(b))
         .filter_entry(|e| e.file_name() != "__pycache__")
         .build();
     for entry in walker {
         let entry = entry?;
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
+        let Some(file_type) = entry.file_type() else {
             continue;
-        }
+        };
         let path = entry.path();
         if path.extension().is_some_and(|e| e == "pyc") {
             continue;
         }
+        let in_project = path.strip_prefix(root).unwrap_or(path);
+        let real = if file_type.is_symlink() {
+            let real = project_files::resolve(
+                root,
+                in_project,
+                "tool.gowright.python-source",
+                project_files::Kind::File,
+            );
+            match real {
+                Ok(real) => real,
+                // A symlink to a directory inside the project is not walked into.
+                Err(_) if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) => {
+                    project_files::resolve(
+                        root,
+                        in_project,
+                        "tool.gowright.python-source",
+                        project_files::Kind::Directory,
+                    )?;
+                    continue;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        } else if file_type.is_file() {
+            path.to_path_buf()
+        } else {
+            continue;
+        };
         let relative = path.strip_prefix(source)?;
-        wheel.add(slash_path(relative), fs_err::read(path)?, false)?;
+        project_files::utf8_name(in_project, "the Python source file")?;
+        wheel.add(slash_path(relative), fs_err::read(real)?, false)?;
     }
     Ok(())
 }
@@ -326,7 +369,10 @@ mod tests {
         std::fs::create_dir_all(dir.path().join("other")).unwrap();
         std::fs::write(dir.path().join("other/__init__.py"), "").unwrap();
         let mut wheel = WheelBuilder::new();
-        let layout = Layout::Mixed(dir.path().to_path_buf());
+        let layout = Layout::Mixed {
+            source: dir.path().to_path_buf(),
+            root: dir.path().to_path_buf(),
+        };
         let err = add_bin_package(
             &mut wheel, &layout, "hello", "hello", "hello", None, "hello-1",
         )

@@ -29,19 +29,29 @@ pub struct SourceSet {
     pub warnings: Vec<String>,
 }
 
-fn glob_set(patterns: &[String], field: &str) -> Result<GlobSet, UserError> {
+/// The globs of `tool.gowright.{field}` (`include`/`exclude`), matched against paths relative
+/// to the project root with `/` separators.
+pub fn glob_set(patterns: &[String], field: &str) -> Result<GlobSet, UserError> {
+    let hint = "globs are relative to pyproject.toml and use `*`, `?`, `**`, `[abc]` and `{a,b}`, e.g. \"docs/**/*.md\"";
     let mut builder = GlobSetBuilder::new();
     for pattern in patterns {
+        if pattern.starts_with('/') || pattern.split('/').any(|p| p == "..") {
+            return Err(UserError::new(format!(
+                "`tool.gowright.{field}`: `{pattern}` reaches outside the project"
+            ))
+            .hint(hint));
+        }
         let glob = Glob::new(pattern).map_err(|e| {
             UserError::new(format!(
                 "`tool.gowright.{field}`: invalid glob `{pattern}`: {e}"
             ))
+            .hint(hint)
         })?;
         builder.add(glob);
     }
     builder
         .build()
-        .map_err(|e| UserError::new(format!("`tool.gowright.{field}`: {e}")))
+        .map_err(|e| UserError::new(format!("`tool.gowright.{field}`: {e}")).hint(hint))
 }
 
 /// Walks `root` and returns the files of the sdist, sorted. `skip_dirs` are directories (absolute)
@@ -106,6 +116,17 @@ pub fn collect(
             }
             let path = entry.path();
             let relative = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+            if relative.to_str().is_none() {
+                // Archive member names are UTF-8: such a file would be renamed, so it is left out.
+                let warning = format!(
+                    "skipping `{}`: its name is not UTF-8",
+                    relative.to_string_lossy()
+                );
+                if !set.warnings.contains(&warning) {
+                    set.warnings.push(warning);
+                }
+                continue;
+            }
             let rel_str = slash_path(&relative);
             if exclude.is_match(&rel_str) || set.files.iter().any(|f| f.relative == relative) {
                 continue;
@@ -137,6 +158,56 @@ pub fn collect(
     }
     set.files.sort_by(|a, b| a.relative.cmp(&b.relative));
     Ok(set)
+}
+
+/// Why the project file `relative` is not in the sdist: the `exclude` glob or the ignore-file
+/// rule that drops it (the rule's file and pattern), for the error that refuses an sdist
+/// lacking a file the build needs.
+pub fn why_left_out(root: &Path, relative: &Path, exclude: &[String]) -> String {
+    let rel_str = slash_path(relative);
+    for pattern in exclude {
+        if Glob::new(pattern).is_ok_and(|g| g.compile_matcher().is_match(&rel_str)) {
+            return format!("the `tool.gowright.exclude` glob `{pattern}` drops it");
+        }
+    }
+    // The ignore files from the root down to the file's directory; a deeper one wins, and a
+    // directory matched by a rule drops everything below it.
+    let mut verdict = None;
+    let mut dir = root.to_path_buf();
+    let mut ancestors: Vec<&Path> = relative.ancestors().skip(1).collect();
+    ancestors.reverse();
+    for ancestor in ancestors {
+        dir = root.join(ancestor);
+        for name in [".gitignore", ".ignore"] {
+            let file = dir.join(name);
+            if !file.is_file() {
+                continue;
+            }
+            let mut builder = ignore::gitignore::GitignoreBuilder::new(&dir);
+            if builder.add(&file).is_some() {
+                continue;
+            }
+            let Ok(matcher) = builder.build() else {
+                continue;
+            };
+            let path = root.join(relative);
+            match matcher.matched_path_or_any_parents(&path, false) {
+                ignore::Match::Ignore(glob) => {
+                    let from = glob
+                        .from()
+                        .and_then(|f| f.strip_prefix(root).ok())
+                        .map_or_else(|| name.to_string(), slash_path);
+                    verdict = Some(format!("the rule `{}` in {from} drops it", glob.original()));
+                }
+                ignore::Match::Whitelist(_) => verdict = None,
+                ignore::Match::None => {}
+            }
+        }
+    }
+    let _ = dir;
+    verdict.unwrap_or_else(|| {
+        "an ignore rule (a .gitignore above the project, or .git/info/exclude) drops it".to_string()
+    })
 }
 
 #[cfg(unix)]

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import sysconfig
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, NoReturn, Optional
 
 __all__ = [
     "build_editable",
@@ -40,6 +40,11 @@ def find_gowright_bin() -> str:
     """
     from_env = os.environ.get("GOWRIGHT_BIN")
     if from_env:
+        if not os.path.isfile(from_env) or not os.access(from_env, os.X_OK):
+            _fail(
+                f"GOWRIGHT_BIN={from_env!r} is not an executable file",
+                "point GOWRIGHT_BIN at the gowright executable, or unset it to use the installed one",
+            )
         return from_env
     scripts = Path(sysconfig.get_path("scripts")) / _EXE
     if scripts.is_file():
@@ -52,7 +57,15 @@ def find_gowright_bin() -> str:
     on_path = shutil.which(_EXE)
     if on_path:
         return on_path
-    raise RuntimeError("the gowright executable was not found; reinstall gowright")
+    _fail(
+        "the gowright executable was not found beside this Python module or on PATH",
+        "reinstall gowright (pip install --force-reinstall gowright), or set GOWRIGHT_BIN",
+    )
+
+
+def _fail(message: str, hint: str) -> NoReturn:
+    """End the hook with a one-line error and a hint (no traceback: this is not a bug here)."""
+    raise SystemExit(f"error: {message}\nhint: {hint}")
 
 
 def _go_env() -> Dict[str, str]:
@@ -71,7 +84,13 @@ def _go_env() -> Dict[str, str]:
 
 def _run(*args: str) -> str:
     cmd = [find_gowright_bin(), "pep517", *args]
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, env=_go_env())
+    try:
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, env=_go_env())
+    except OSError as e:
+        _fail(
+            f"cannot run {cmd[0]!r}: {e.strerror or e}",
+            "reinstall gowright, or point GOWRIGHT_BIN at a gowright executable built for this machine",
+        )
     out = proc.stdout.decode("utf-8", "replace")
     if proc.returncode != 0:
         sys.stderr.write(out)
@@ -88,8 +107,8 @@ def get_requires_for_build_wheel(config_settings: Optional[Dict[str, Any]] = Non
 
 
 def get_requires_for_build_sdist(config_settings: Optional[Dict[str, Any]] = None) -> List[str]:
-    """An sdist needs no extra build requirements."""
-    return []
+    """As for a wheel: the sdist is checked with ``go list`` to hold every file the build needs."""
+    return get_requires_for_build_wheel(config_settings)
 
 
 def prepare_metadata_for_build_wheel(

@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use sha2::{Digest, Sha256};
 
+use crate::error::UserError;
+
 /// 1980-01-01T00:00:00Z, the earliest time a zip file can hold, and gowright's fixed timestamp.
 pub const ZIP_EPOCH: u64 = 315_532_800;
 
@@ -102,17 +104,29 @@ pub struct AtomicFile {
 }
 
 impl AtomicFile {
-    /// Creates the temporary file in the directory of `dest` (creating that directory).
+    /// Creates the temporary file in the directory of `dest` (creating that directory). Its name
+    /// holds gowright's process id, so that a later run can remove what a killed one left.
     pub fn create(dest: &Path) -> anyhow::Result<Self> {
         let dir = dest.parent().context("output path has no directory")?;
-        fs_err::create_dir_all(dir)?;
+        ensure_out_dir(dir)?;
+        sweep_stale_temps(dir);
         let temp = tempfile::Builder::new()
-            .prefix(".gowright-tmp-")
+            .prefix(&format!("{TEMP_PREFIX}{}-", std::process::id()))
             .tempfile_in(dir)
-            .with_context(|| format!("cannot create a temporary file in `{}`", dir.display()))?;
+            .map_err(|e| {
+                let hint = io_hint(&e);
+                anyhow::Error::new(
+                    UserError::new(format!(
+                        "cannot create a file in the output directory `{}`: {e}",
+                        dir.display()
+                    ))
+                    .hint(hint),
+                )
+            })?;
         if let Ok(mut pending) = PENDING.lock() {
             pending.push(temp.path().to_path_buf());
         }
+        crate::reaper::register_temp(temp.path());
         Ok(Self {
             temp: Some(temp),
             dest: dest.to_path_buf(),
@@ -162,8 +176,14 @@ impl AtomicFile {
             use std::os::unix::fs::PermissionsExt as _;
             fs_err::set_permissions(temp.path(), std::fs::Permissions::from_mode(0o644))?;
         }
-        temp.persist(&self.dest)
-            .with_context(|| format!("cannot write `{}`", self.dest.display()))?;
+        temp.persist(&self.dest).map_err(|e| {
+            UserError::new(format!(
+                "cannot write `{}`: {}",
+                self.dest.display(),
+                e.error
+            ))
+            .hint(io_hint(&e.error))
+        })?;
         Ok(self.dest.clone())
     }
 }
@@ -180,6 +200,112 @@ fn forget_pending(path: &Path) {
     if let Ok(mut pending) = PENDING.lock() {
         pending.retain(|p| p != path);
     }
+    crate::reaper::forget_temp(path);
+}
+
+/// The start of the names of temporary archive files: `.gowright-tmp-<pid>-<random>`.
+const TEMP_PREFIX: &str = ".gowright-tmp-";
+
+/// Removes the output directory when the command leaves it empty and it did not exist before:
+/// a failed command leaves no trace. Hold it for the duration of the command.
+pub struct OutDirCleanup {
+    dir: PathBuf,
+    existed: bool,
+}
+
+impl OutDirCleanup {
+    pub fn new(dir: &Path) -> Self {
+        Self {
+            dir: dir.to_path_buf(),
+            existed: dir.exists(),
+        }
+    }
+}
+
+impl Drop for OutDirCleanup {
+    fn drop(&mut self) {
+        if !self.existed {
+            // Fails harmlessly when the directory holds what was built.
+            let _ = std::fs::remove_dir(&self.dir);
+        }
+    }
+}
+
+/// Creates the output directory, or says clearly why it cannot be one.
+pub fn ensure_out_dir(dir: &Path) -> Result<(), UserError> {
+    match std::fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => return Ok(()),
+        Ok(_) => {
+            return Err(UserError::new(format!(
+                "the output directory `{}` is a file",
+                dir.display()
+            ))
+            .hint("remove or rename that file, or choose another directory with --out"));
+        }
+        Err(_) => {}
+    }
+    std::fs::create_dir_all(dir).map_err(|e| {
+        UserError::new(format!(
+            "cannot create the output directory `{}`: {e}",
+            dir.display()
+        ))
+        .hint(io_hint(&e))
+    })
+}
+
+/// Removes the temporary archive files in `dir` that a gowright process which no longer runs
+/// left behind (killed, or on a machine that went down). Done once per directory and process.
+fn sweep_stale_temps(dir: &Path) {
+    static SWEPT: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+    if let Ok(mut swept) = SWEPT.lock() {
+        if swept.iter().any(|d| d == dir) {
+            return;
+        }
+        swept.push(dir.to_path_buf());
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(TEMP_PREFIX)) else {
+            continue;
+        };
+        let owner = rest.split('-').next().and_then(|p| p.parse::<u32>().ok());
+        let stale = match owner {
+            Some(pid) => pid != std::process::id() && !crate::reaper::process_alive(pid),
+            // Older names carry no process id: stale once a day old.
+            None => entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age.as_secs() > 86_400),
+        };
+        if stale && entry.file_type().is_ok_and(|t| t.is_file()) {
+            tracing::debug!(
+                "removing {} left by an earlier build",
+                entry.path().display()
+            );
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// A hint for a failed file-system operation, by its kind.
+pub fn io_hint(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::PermissionDenied => "check the permissions of the path named above, or choose another directory with --out",
+        K::StorageFull => "the disk is full: free some space, or choose another directory with --out",
+        K::ReadOnlyFilesystem => "the file system is read-only: choose another directory with --out",
+        K::NotADirectory | K::AlreadyExists | K::IsADirectory => {
+            "a file or directory is in the way at the path named above: move it, or choose another directory with --out"
+        }
+        K::NotFound => "a directory on the path named above does not exist",
+        _ => "check the path named above (permissions, free space)",
+    }
+    .to_string()
 }
 
 #[cfg(test)]

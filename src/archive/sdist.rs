@@ -9,12 +9,28 @@ use std::path::Path;
 use anyhow::Context as _;
 use flate2::{Compression, GzBuilder};
 
-use super::{AtomicFile, Entry, check_member_path};
+use super::{AtomicFile, check_member_path};
+
+/// Where the bytes of an sdist member come from.
+#[derive(Debug)]
+enum Contents {
+    /// Generated in memory (`PKG-INFO`, `pyproject.toml`).
+    Bytes(Vec<u8>),
+    /// A project file, streamed from disk when the archive is written: a large file is never
+    /// held in memory whole.
+    File(std::path::PathBuf),
+}
+
+#[derive(Debug)]
+struct Member {
+    contents: Contents,
+    executable: bool,
+}
 
 /// Collects the files of an sdist, then writes them sorted.
 #[derive(Debug, Default)]
 pub struct SdistBuilder {
-    entries: BTreeMap<String, Entry>,
+    entries: BTreeMap<String, Member>,
 }
 
 impl SdistBuilder {
@@ -29,9 +45,28 @@ impl SdistBuilder {
         data: Vec<u8>,
         executable: bool,
     ) -> anyhow::Result<()> {
-        let path = path.into();
+        self.insert(path.into(), Contents::Bytes(data), executable)
+    }
+
+    /// Adds the file at `source` as `path`; it is read when the archive is written.
+    pub fn add_file(
+        &mut self,
+        path: impl Into<String>,
+        source: impl Into<std::path::PathBuf>,
+        executable: bool,
+    ) -> anyhow::Result<()> {
+        self.insert(path.into(), Contents::File(source.into()), executable)
+    }
+
+    fn insert(&mut self, path: String, contents: Contents, executable: bool) -> anyhow::Result<()> {
         check_member_path(&path, "sdist")?;
-        self.entries.insert(path, Entry { data, executable });
+        self.entries.insert(
+            path,
+            Member {
+                contents,
+                executable,
+            },
+        );
         Ok(())
     }
 
@@ -54,7 +89,14 @@ impl SdistBuilder {
             let full = format!("{top}/{path}");
             let mut header = tar::Header::new_ustar();
             header.set_entry_type(tar::EntryType::Regular);
-            header.set_size(entry.data.len() as u64);
+            let (size, file) = match &entry.contents {
+                Contents::Bytes(data) => (data.len() as u64, None),
+                Contents::File(source) => {
+                    let file = fs_err::File::open(source)?;
+                    (file.metadata()?.len(), Some(file))
+                }
+            };
+            header.set_size(size);
             header.set_mode(if entry.executable { 0o755 } else { 0o644 });
             header.set_mtime(epoch);
             header.set_uid(0);
@@ -75,8 +117,21 @@ impl SdistBuilder {
                 header.set_path(short.trim_start_matches('/'))?;
             }
             header.set_cksum();
-            tar.append(&header, entry.data.as_slice())
-                .with_context(|| format!("cannot add `{full}` to the sdist"))?;
+            let appended = match (&entry.contents, file) {
+                (Contents::Bytes(data), _) => tar.append(&header, data.as_slice()),
+                // `take` keeps the member at the size in its header if the file grows meanwhile.
+                (Contents::File(_), Some(file)) => {
+                    use std::io::Read as _;
+                    tar.append(&header, file.take(size))
+                }
+                (Contents::File(_), None) => unreachable!("a file member is opened above"),
+            };
+            appended.with_context(|| {
+                format!(
+                    "cannot add `{full}` to the sdist (in `{}`)",
+                    out_dir.display()
+                )
+            })?;
         }
         let gz = tar.into_inner()?;
         let mut inner = gz.finish()?;

@@ -51,12 +51,14 @@ fn build_tool(go: &GoToolchain, tools_dir: &Path) -> anyhow::Result<std::path::P
     if exe.is_file() {
         return Ok(exe);
     }
-    let src = tools_dir.join(format!("apidump-src-{key}"));
+    // Per-process names: builds of several projects may share the tools directory.
+    let pid = std::process::id();
+    let src = tools_dir.join(format!("apidump-src-{key}-{pid}"));
     fs_err::create_dir_all(&src)?;
     fs_err::write(src.join("main.go"), MAIN_GO)?;
     fs_err::write(src.join("go.mod"), GO_MOD)?;
     let partial = tools_dir.join(format!(
-        "apidump-{key}.partial{}",
+        "apidump-{key}.{pid}.partial{}",
         std::env::consts::EXE_SUFFIX
     ));
     let mut cmd = ProcessBuilder::new(&go.go);

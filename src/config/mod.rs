@@ -1,5 +1,6 @@
 //! Reading `pyproject.toml` into a validated, typed [`ProjectConfig`].
 
+pub mod fields;
 pub mod project;
 pub mod tool;
 
@@ -9,6 +10,7 @@ use serde::Deserialize;
 
 use crate::error::UserError;
 use crate::metadata::CoreMetadata;
+use crate::project_files;
 pub use tool::{Bindings, ToolConfig};
 
 /// Everything gowright knows about a project before it starts building.
@@ -39,26 +41,47 @@ impl ProjectConfig {
         let root = std::path::absolute(root)
             .map_err(|e| UserError::new(format!("cannot resolve `{}`: {e}", root.display())))?;
         let path = root.join("pyproject.toml");
-        let text = match fs_err::read_to_string(&path) {
-            Ok(text) => text,
+        // A FIFO or device would block or never end: only a regular file is read.
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_file() => {}
+            Ok(_) => {
+                return Err(
+                    UserError::new(format!("`{}` is not a regular file", path.display()))
+                        .hint("pyproject.toml must be a plain file"),
+                );
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 return Err(
                     UserError::new(format!("no pyproject.toml in `{}`", root.display()))
                         .hint("run gowright in the project directory, or pass the project's path"),
                 );
             }
-            Err(e) => return Err(UserError::new(e.to_string())),
-        };
+            Err(e) => {
+                return Err(
+                    UserError::new(format!("cannot read `{}`: {e}", path.display()))
+                        .hint("check the permissions of the project directory"),
+                );
+            }
+        }
+        let bytes = fs_err::read(&path).map_err(|e| {
+            UserError::new(e.to_string()).hint("check that pyproject.toml is readable")
+        })?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            UserError::new(format!(
+                "`{}` is not UTF-8 (invalid byte at offset {})",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            ))
+            .hint("TOML files are UTF-8: save pyproject.toml as UTF-8")
+        })?;
         Self::from_text(&root, &path, text)
     }
 
     fn from_text(root: &Path, path: &Path, text: String) -> Result<Self, UserError> {
         let shown = path.display();
         let parse_error = |e: toml::de::Error| {
-            UserError::new(format!(
-                "failed to parse `{shown}`:\n{}",
-                e.to_string().trim_end()
-            ))
+            let (text, hint) = describe_toml_error(&e);
+            UserError::new(format!("failed to parse `{shown}`:\n{text}")).hint(hint)
         };
         // Check the keys of [tool.gowright] first: a typo deserves a suggestion.
         let table: toml::Table = toml::from_str(&text).map_err(parse_error)?;
@@ -81,17 +104,39 @@ impl ProjectConfig {
             .unwrap_or_default()
             .validate()
             .map_err(|e| in_file(e, &shown))?;
-        if let Some(dir) = &tool.python_source
-            && !root.join(dir).is_dir()
-        {
-            return Err(in_file(
-                UserError::new(format!(
-                    "`tool.gowright.python-source` = \"{}\" is not a directory",
-                    dir.display()
-                )),
-                &shown,
-            ));
+        if let Some(dir) = &tool.python_source {
+            project_files::resolve(
+                root,
+                dir,
+                "tool.gowright.python-source",
+                project_files::Kind::Directory,
+            )
+            .map_err(|e| in_file(e, &shown))?;
         }
+        if tool.module_name.is_none() {
+            let derived = metadata.name.module_name();
+            fields::importable_module_name("project.name", &derived).map_err(|e| {
+                let hint = format!(
+                    "set `tool.gowright.module-name` to another import name, e.g. \"{derived}_go\""
+                );
+                in_file(
+                    UserError::new(format!(
+                        "{} (the import name gowright derives from it)",
+                        e.message
+                    ))
+                    .hint(hint),
+                    &shown,
+                )
+            })?;
+        }
+        // The Go package is compiled into the artefacts: it must be the project's own.
+        project_files::resolve(
+            root,
+            Path::new(&tool.go_package),
+            "tool.gowright.go-package",
+            project_files::Kind::Directory,
+        )
+        .map_err(|e| in_file(e, &shown))?;
         Ok(Self {
             root: root.to_path_buf(),
             pyproject_text: text,
@@ -120,6 +165,36 @@ impl ProjectConfig {
     pub fn build_dir(&self) -> PathBuf {
         self.root.join("target")
     }
+}
+
+/// The text of a TOML or type error in the words of the file (serde's type names replaced by
+/// TOML's), and a hint fitting its kind.
+fn describe_toml_error(e: &toml::de::Error) -> (String, &'static str) {
+    let mut text = e.to_string().trim_end().to_string();
+    for (internal, toml_word) in [
+        ("struct RawProject", "a table"),
+        ("struct RawToolConfig", "a table"),
+        ("struct RawContact", "a table with `name` and/or `email`"),
+        ("struct RawTools", "a table"),
+        ("a sequence", "an array"),
+        ("a map", "a table"),
+        ("a boolean", "true or false"),
+    ] {
+        text = text.replace(internal, toml_word);
+    }
+    let message = e.message();
+    let hint = if message.starts_with("unknown field") {
+        "remove or rename the key: the accepted keys are listed above"
+    } else if message.starts_with("invalid type") || message.starts_with("wanted ") {
+        "give the value the type named above: \"a string\", an array [\"a\", \"b\"], a table { key = \"value\" }, true/false"
+    } else if message.starts_with("missing field") {
+        "add the missing field"
+    } else if message.starts_with("unknown variant") {
+        "use one of the values listed above"
+    } else {
+        "fix the TOML syntax at the line and column shown (see https://toml.io)"
+    };
+    (text, hint)
 }
 
 /// Prefixes an error with the file it is about.

@@ -8,10 +8,12 @@ use pep440_rs::{Version, VersionSpecifiers};
 use pep508_rs::{ExtraName, MarkerTree, Requirement};
 use serde::Deserialize;
 
+use super::fields;
 use super::tool::OrderedTable;
 use crate::error::UserError;
 use crate::metadata::{Contact, CoreMetadata, License, Readme};
 use crate::names::DistName;
+use crate::project_files::{self, Kind};
 
 /// `[project]` as written.
 #[derive(Debug, Deserialize)]
@@ -57,18 +59,16 @@ impl RawProject {
             field_error("name", e).hint("e.g. name = \"hello-tool\" (see PEP 508 names)")
         })?;
 
-        if let Some(dynamic) = &self.dynamic {
-            if let Some(field) = dynamic.first() {
-                let hint = match field.as_str() {
-                    "name" | "version" => "name and version must be written in [project]",
-                    _ => "gowright computes no metadata; write the field in [project] instead",
-                };
-                return Err(field_error(
-                    "dynamic",
-                    format!("`{field}` cannot be dynamic with gowright"),
-                )
-                .hint(hint));
-            }
+        if let Some(field) = self.dynamic.as_ref().and_then(|d| d.first()) {
+            let hint = match field.as_str() {
+                "name" | "version" => "name and version must be written in [project]",
+                _ => "gowright computes no metadata; write the field in [project] instead",
+            };
+            return Err(field_error(
+                "dynamic",
+                format!("`{field}` cannot be dynamic with gowright"),
+            )
+            .hint(hint));
         }
 
         let version = self.version.as_deref().ok_or_else(|| {
@@ -80,13 +80,15 @@ impl RawProject {
                 .hint("use a PEP 440 version, e.g. \"1.2.3\", \"1.0rc1\" or \"2.0.post1\"")
         })?;
 
-        if let Some(summary) = &self.description
-            && summary.contains('\n')
-        {
-            return Err(field_error("description", "must be a single line")
-                .hint("put the long description in a readme file and set `project.readme`"));
+        if let Some(summary) = &self.description {
+            fields::single_line("project.description", summary).map_err(|e| {
+                if summary.contains(['\n', '\r']) {
+                    e.hint("the description is one line: put the long description in a readme file and set `project.readme`")
+                } else {
+                    e
+                }
+            })?;
         }
-
         let requires_python = self
             .requires_python
             .as_deref()
@@ -129,18 +131,25 @@ impl RawProject {
         let (license, license_files) =
             parse_license(self.license.as_ref(), self.license_files.as_deref(), root)?;
 
-        let contacts = |list: Option<Vec<RawContact>>| {
-            list.into_iter()
-                .flatten()
-                .map(|c| Contact {
-                    name: c.name,
-                    email: c.email,
-                })
-                .collect::<Vec<_>>()
-        };
-
-        let entry_points = self.entry_points.unwrap_or_default();
-        for group in entry_points.keys() {
+        let authors = contacts(self.authors, "authors")?;
+        let maintainers = contacts(self.maintainers, "maintainers")?;
+        let keywords = self.keywords.unwrap_or_default();
+        for word in &keywords {
+            fields::keyword("project.keywords", word)?;
+        }
+        let classifiers = self.classifiers.unwrap_or_default();
+        for classifier in &classifiers {
+            fields::classifier("project.classifiers", classifier)?;
+        }
+        let urls = self.urls.unwrap_or_default();
+        for (label, url) in &urls {
+            fields::project_url(label, url)?;
+        }
+        let scripts = entry_point_table(self.scripts, "project.scripts", true)?;
+        let gui_scripts = entry_point_table(self.gui_scripts, "project.gui-scripts", true)?;
+        let mut entry_points = OrderedTable::new();
+        for (group, entries) in self.entry_points.unwrap_or_default() {
+            fields::entry_point_group("project.entry-points", &group)?;
             if group == "console_scripts" || group == "gui_scripts" {
                 let key = group.replace('_', "-");
                 return Err(field_error(
@@ -149,6 +158,9 @@ impl RawProject {
                 )
                 .hint(format!("declare these in [project.{key}] instead")));
             }
+            let field = format!("project.entry-points.{group}");
+            let entries = entry_point_table(Some(entries), &field, false)?;
+            entry_points.insert(group, entries);
         }
 
         Ok(CoreMetadata {
@@ -159,18 +171,58 @@ impl RawProject {
             requires_python,
             license,
             license_files,
-            authors: contacts(self.authors),
-            maintainers: contacts(self.maintainers),
-            keywords: self.keywords.unwrap_or_default(),
-            classifiers: self.classifiers.unwrap_or_default(),
-            urls: self.urls.unwrap_or_default(),
+            authors,
+            maintainers,
+            keywords,
+            classifiers,
+            urls,
             requires_dist,
             provides_extra,
-            scripts: self.scripts.unwrap_or_default(),
-            gui_scripts: self.gui_scripts.unwrap_or_default(),
+            scripts,
+            gui_scripts,
             entry_points,
         })
     }
+}
+
+/// `authors`/`maintainers`: each person has a name or an e-mail address, or both.
+fn contacts(list: Option<Vec<RawContact>>, field: &str) -> Result<Vec<Contact>, UserError> {
+    let mut out = Vec::new();
+    for (i, c) in list.into_iter().flatten().enumerate() {
+        let at = format!("project.{field}[{i}]");
+        if c.name.is_none() && c.email.is_none() {
+            return Err(field_error(&format!("{field}[{i}]"), "has neither `name` nor `email`")
+                .hint("write { name = \"Ada Lovelace\", email = \"ada@example.com\" }, or remove the empty entry"));
+        }
+        if let Some(name) = &c.name {
+            fields::contact_name(&format!("{at}.name"), name)?;
+        }
+        if let Some(email) = &c.email {
+            fields::email(&format!("{at}.email"), email)?;
+        }
+        out.push(Contact {
+            name: c.name,
+            email: c.email,
+        });
+    }
+    Ok(out)
+}
+
+/// Checks the names and object references of one entry point group (`needs_attr` for
+/// scripts, whose reference must name a function), returning them normalized.
+fn entry_point_table(
+    table: Option<OrderedTable<String>>,
+    field: &str,
+    needs_attr: bool,
+) -> Result<OrderedTable<String>, UserError> {
+    let mut out = OrderedTable::new();
+    for (name, reference) in table.unwrap_or_default() {
+        fields::entry_point_name(field, &name)?;
+        let reference =
+            fields::object_reference(&format!("{field}.{name}"), &reference, needs_attr)?;
+        out.insert(name, reference);
+    }
+    Ok(out)
 }
 
 fn parse_requirement(dep: &str, field: &str) -> Result<Requirement, UserError> {
@@ -214,6 +266,7 @@ fn parse_readme(value: &toml::Value, root: &Path) -> Result<Readme, UserError> {
                 field_error("readme", "`text` needs a `content-type`")
                     .hint("e.g. content-type = \"text/markdown\"")
             })?;
+            fields::readme_content_type("project.readme.content-type", &content_type)?;
             Ok(Readme {
                 text,
                 content_type,
@@ -223,7 +276,10 @@ fn parse_readme(value: &toml::Value, root: &Path) -> Result<Readme, UserError> {
         (Some(file), None) => {
             let path = PathBuf::from(&file);
             let content_type = match content_type {
-                Some(ct) => ct,
+                Some(ct) => {
+                    fields::readme_content_type("project.readme.content-type", &ct)?;
+                    ct
+                }
                 None => match path.extension().and_then(|e| e.to_str()) {
                     Some(ext) if ext.eq_ignore_ascii_case("md") => "text/markdown".to_string(),
                     Some(ext) if ext.eq_ignore_ascii_case("rst") => "text/x-rst".to_string(),
@@ -246,20 +302,9 @@ fn parse_readme(value: &toml::Value, root: &Path) -> Result<Readme, UserError> {
     }
 }
 
-/// Reads a file the metadata names, refusing paths that leave the project.
+/// Reads a file the metadata names, refusing anything outside the project.
 fn read_project_file(root: &Path, path: &Path, field: &str) -> Result<String, UserError> {
-    if path.is_absolute()
-        || path
-            .components()
-            .any(|c| c == std::path::Component::ParentDir)
-    {
-        return Err(field_error(
-            field,
-            format!("`{}` is outside the project directory", path.display()),
-        )
-        .hint("name a file inside the project, relative to pyproject.toml"));
-    }
-    fs_err::read_to_string(root.join(path)).map_err(|e| field_error(field, e))
+    project_files::read_text(root, path, &format!("project.{field}"))
 }
 
 /// PEP 639: `license` is an SPDX expression string (or a legacy table), `license-files` are globs.
@@ -315,25 +360,39 @@ fn parse_license(
         ),
     };
     let mut files = Vec::new();
+    let real_root = project_files::canonical_root(root)?;
+    // The root is matched literally: only the pattern is a glob.
+    let escaped_root = glob::Pattern::escape(&root.to_string_lossy());
     for pattern in &patterns {
         if pattern.starts_with('/') || pattern.contains("..") || pattern.contains('\\') {
             return Err(field_error(
                 "license-files",
                 format!("`{pattern}` must be a relative glob inside the project"),
-            ));
+            )
+            .hint("e.g. license-files = [\"LICENSE\", \"licenses/*.txt\"]"));
         }
-        let full = root.join(pattern);
-        let matches = glob::glob(&full.to_string_lossy())
-            .map_err(|e| field_error("license-files", format!("invalid glob `{pattern}`: {e}")))?;
+        let full = format!("{escaped_root}/{pattern}");
+        let matches = glob::glob(&full).map_err(|e| {
+            field_error("license-files", format!("invalid glob `{pattern}`: {e}"))
+                .hint("globs use `*`, `?`, `[abc]` and `**`")
+        })?;
         let mut matched = false;
         for entry in matches.flatten() {
-            if entry.is_file() {
-                let rel = entry.strip_prefix(root).unwrap_or(&entry).to_path_buf();
-                if !files.contains(&rel) {
-                    files.push(rel);
-                }
-                matched = true;
+            let rel = entry.strip_prefix(root).unwrap_or(&entry).to_path_buf();
+            // Directories that happen to match (`LICENSES/`) are not licence files.
+            if std::fs::symlink_metadata(&entry).is_ok_and(|m| m.is_dir()) {
+                continue;
             }
+            project_files::utf8_name(&rel, "the licence file")
+                .map_err(|e| field_error("license-files", e.message))?;
+            // A symlink to something outside the project (or not a file) is refused, not
+            // followed: its target would be published.
+            let real = project_files::resolve(root, &rel, "project.license-files", Kind::File)?;
+            debug_assert!(real.starts_with(&real_root));
+            if !files.contains(&rel) {
+                files.push(rel);
+            }
+            matched = true;
         }
         if explicit && !matched {
             return Err(

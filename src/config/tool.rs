@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use indexmap::IndexMap;
 use serde::Deserialize;
 
+use super::fields;
 use crate::error::UserError;
 use crate::names::is_python_identifier;
 use crate::target::{DEFAULT_TARGETS, Target, UnknownTarget};
@@ -127,19 +128,7 @@ impl RawToolConfig {
     pub fn validate(self) -> Result<ToolConfig, UserError> {
         let targets = match self.targets {
             None => DEFAULT_TARGETS.to_vec(),
-            Some(list) => {
-                let mut targets = Vec::new();
-                for s in list {
-                    let t: Target = s.parse().map_err(|e: UnknownTarget| {
-                        UserError::new(format!("`tool.gowright.targets`: {e}"))
-                            .hint(UnknownTarget::hint())
-                    })?;
-                    if !targets.contains(&t) {
-                        targets.push(t);
-                    }
-                }
-                targets
-            }
+            Some(list) => parse_targets(&list, "tool.gowright.targets")?,
         };
         let go_package = self.go_package.unwrap_or_else(|| ".".to_string());
         if go_package.is_empty() || go_package.starts_with('/') || go_package.contains('\\') {
@@ -148,13 +137,14 @@ impl RawToolConfig {
             ))
             .hint("give the directory of the Go package relative to pyproject.toml, e.g. \".\" or \"./cmd/tool\""));
         }
-        if let Some(name) = &self.module_name
-            && !name.split('.').all(is_python_identifier)
-        {
-            return Err(UserError::new(format!(
-                "`tool.gowright.module-name` = {name:?} is not a valid Python import name"
-            ))
-            .hint("use letters, digits and underscores, not starting with a digit, e.g. \"hello_tool\""));
+        if let Some(name) = &self.module_name {
+            if !name.split('.').all(is_python_identifier) {
+                return Err(UserError::new(format!(
+                    "`tool.gowright.module-name` = {name:?} is not a valid Python import name"
+                ))
+                .hint("use letters, digits and underscores, not starting with a digit, e.g. \"hello_tool\""));
+            }
+            fields::importable_module_name("tool.gowright.module-name", name)?;
         }
         if let Some(name) = &self.binary_name
             && (name.is_empty()
@@ -185,6 +175,11 @@ impl RawToolConfig {
                 .hint("give one tag per list item, e.g. tags = [\"netgo\", \"osusergo\"]"));
             }
         }
+        let include = self.include.unwrap_or_default();
+        let exclude = self.exclude.unwrap_or_default();
+        // Checked here, before anything is built: a bad glob must not fail a build halfway.
+        crate::sources::glob_set(&include, "include")?;
+        crate::sources::glob_set(&exclude, "exclude")?;
         Ok(ToolConfig {
             bindings: self.bindings,
             go_package,
@@ -192,8 +187,8 @@ impl RawToolConfig {
             ldflags: self.ldflags.unwrap_or_default(),
             tags: self.tags.unwrap_or_default(),
             strip: self.strip.unwrap_or(true),
-            include: self.include.unwrap_or_default(),
-            exclude: self.exclude.unwrap_or_default(),
+            include,
+            exclude,
             python_source: self.python_source.map(PathBuf::from),
             module_name: self.module_name,
             binary_name: self.binary_name,
@@ -201,6 +196,31 @@ impl RawToolConfig {
             strict: self.strict.unwrap_or(false),
         })
     }
+}
+
+/// Parses a list of `GOOS/GOARCH` targets (from the configuration key or command-line option
+/// `field`); an empty list or one naming a target twice is an error.
+pub fn parse_targets(list: &[String], field: &str) -> Result<Vec<Target>, UserError> {
+    if list.is_empty() {
+        return Err(UserError::new(format!("`{field}` is empty: there is nothing to build"))
+            .hint(format!(
+                "name at least one target, e.g. [\"linux/amd64\", \"darwin/arm64\"], or remove the key to build the default six ({})",
+                DEFAULT_TARGETS.iter().map(Target::to_string).collect::<Vec<_>>().join(", ")
+            )));
+    }
+    let mut targets = Vec::new();
+    for s in list {
+        let t: Target = s.parse().map_err(|e: UnknownTarget| {
+            UserError::new(format!("`{field}`: {e}")).hint(UnknownTarget::hint())
+        })?;
+        if targets.contains(&t) {
+            return Err(
+                UserError::new(format!("`{field}` names {t} twice")).hint("name each target once")
+            );
+        }
+        targets.push(t);
+    }
+    Ok(targets)
 }
 
 /// Keeps the order of a TOML table (used for `[project.urls]` and similar).

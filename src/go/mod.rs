@@ -1,8 +1,10 @@
 //! The Go toolchain driver: finding `go`, checking its version, `go list` and `go build`.
 
 pub mod build_id;
+pub mod diagnose;
 mod env_cache;
 mod list_cache;
+pub mod vars;
 
 use std::path::{Path, PathBuf};
 
@@ -37,6 +39,29 @@ struct GoEnv {
     gohostarch: String,
 }
 
+/// Environment variable bounding, in seconds, how long gowright waits for `go env` and
+/// `go list` (which may download modules or a toolchain) before it stops them.
+pub const TIMEOUT_ENV_VAR: &str = "GOWRIGHT_TIMEOUT";
+
+/// How long a query of the toolchain (`go env`, `go list`) may take: `$GOWRIGHT_TIMEOUT`
+/// seconds, else 10 minutes. `go build` is not bounded: a large build may take longer.
+pub fn query_timeout() -> std::time::Duration {
+    let secs = std::env::var(TIMEOUT_ENV_VAR)
+        .ok()
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s > 0.0)
+        .unwrap_or(600.0);
+    std::time::Duration::from_secs_f64(secs)
+}
+
+/// The hint for a toolchain query that did not answer in time.
+fn timeout_hint(go: &Path) -> String {
+    format!(
+        "check that `{} env` answers when run by hand; if it is only slow (downloading modules or a toolchain), raise {TIMEOUT_ENV_VAR} (seconds)",
+        go.display()
+    )
+}
+
 /// Parses `go1.26.8` / `go1.22rc1` into (major, minor); `None` for development builds.
 pub fn parse_go_version(version: &str) -> Option<(u32, u32)> {
     let rest = version.strip_prefix("go")?;
@@ -61,7 +86,8 @@ impl GoToolchain {
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from("go"));
         let mut cmd = ProcessBuilder::new(&go);
-        cmd.args(["env", "-json", "GOVERSION", "GOHOSTOS", "GOHOSTARCH"]);
+        cmd.args(["env", "-json", "GOVERSION", "GOHOSTOS", "GOHOSTARCH"])
+            .timeout(query_timeout());
         let stdout = match cmd.stdout() {
             Ok(out) => out,
             Err(ProcessError::Spawn { source, .. })
@@ -72,6 +98,12 @@ impl GoToolchain {
                     go.display()
                 ))
                 .hint(install_hint()));
+            }
+            Err(e @ ProcessError::TimedOut { .. }) => {
+                return Err(
+                    UserError::new(format!("the Go toolchain did not answer: {e}"))
+                        .hint(timeout_hint(&go)),
+                );
             }
             Err(e) => {
                 return Err(UserError::new(format!("cannot use the Go toolchain: {e}"))
@@ -130,18 +162,10 @@ impl GoToolchain {
         for (k, v) in target.extra_go_env() {
             cmd.env(k, v);
         }
-        let stdout = cmd.stdout().map_err(|e| {
-            let text = e.to_string();
-            let hint = if text.contains("requires go >=") {
-                format!(
-                    "the module needs a newer Go than {}: install it, or allow Go to fetch it (GOTOOLCHAIN=auto)",
-                    self.version
-                )
-            } else {
-                "check `tool.gowright.go-package` in pyproject.toml: it is the package directory relative to the project root".to_string()
-            };
-            UserError::new(format!("cannot load the Go package `{package}`:\n{text}")).hint(hint)
-        })?;
+        let stdout = cmd
+            .timeout(query_timeout())
+            .stdout()
+            .map_err(|e| go_error(&e, &self.go, &self.version, package))?;
         let mut packages = Vec::new();
         for item in serde_json::Deserializer::from_str(&stdout).into_iter::<ListedPackage>() {
             packages.push(
@@ -180,6 +204,86 @@ impl GoToolchain {
         })
     }
 
+    /// The files of `root` (absolute paths) that building `package` for `target` reads: the
+    /// sources of every package of the build that lies inside `root` (Go, cgo, C, assembly,
+    /// `.syso`, `//go:embed` files) and the `go.mod`/`go.sum` of their modules. What an sdist
+    /// must hold so that it builds.
+    pub fn build_inputs(
+        &self,
+        root: &Path,
+        package: &str,
+        target: Target,
+        tags: &[String],
+    ) -> Result<Vec<PathBuf>, UserError> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "PascalCase")]
+        struct Listed {
+            #[serde(default)]
+            dir: String,
+            #[serde(default)]
+            standard: bool,
+            module: Option<ListedModule>,
+            #[serde(flatten)]
+            files: std::collections::BTreeMap<String, serde_json::Value>,
+        }
+        let mut cmd = self.command();
+        cmd.cwd(root).args([
+            "list",
+            "-deps",
+            "-json=Dir,Standard,Module,GoFiles,CgoFiles,CFiles,CXXFiles,MFiles,HFiles,FFiles,SFiles,SwigFiles,SwigCXXFiles,SysoFiles,EmbedFiles",
+        ]);
+        if !tags.is_empty() {
+            cmd.arg(format!("-tags={}", tags.join(",")));
+        }
+        cmd.args(["--", package])
+            .env("GOOS", target.goos())
+            .env("GOARCH", target.goarch())
+            .env("CGO_ENABLED", "1");
+        for (k, v) in target.extra_go_env() {
+            cmd.env(k, v);
+        }
+        let stdout = cmd
+            .timeout(query_timeout())
+            .stdout()
+            .map_err(|e| go_error(&e, &self.go, &self.version, package))?;
+        let mut inputs = Vec::new();
+        for item in serde_json::Deserializer::from_str(&stdout).into_iter::<Listed>() {
+            let listed =
+                item.map_err(|e| UserError::new(format!("unexpected output of `{cmd}`: {e}")))?;
+            let dir = PathBuf::from(&listed.dir);
+            if listed.standard || !dir.starts_with(root) {
+                continue;
+            }
+            for names in listed.files.values() {
+                for name in names.as_array().into_iter().flatten() {
+                    if let Some(name) = name.as_str() {
+                        inputs.push(dir.join(name));
+                    }
+                }
+            }
+            if let Some(go_mod) = listed.module.as_ref().and_then(|m| m.go_mod.as_ref()) {
+                let go_mod = PathBuf::from(go_mod);
+                if go_mod.starts_with(root) {
+                    let go_sum = go_mod.with_file_name("go.sum");
+                    if go_sum.is_file() {
+                        inputs.push(go_sum);
+                    }
+                    inputs.push(go_mod);
+                }
+            }
+            // A vendored dependency builds only with the list of what is vendored.
+            if let Some(vendor) = dir
+                .ancestors()
+                .find(|a| a.file_name().is_some_and(|n| n == "vendor"))
+            {
+                inputs.push(vendor.join("modules.txt"));
+            }
+        }
+        inputs.sort();
+        inputs.dedup();
+        Ok(inputs)
+    }
+
     /// Runs `go build` for one target, writing the executable to `output`.
     pub fn build(&self, request: &BuildRequest<'_>) -> Result<(), ProcessError> {
         let mut cmd = self.command();
@@ -208,6 +312,19 @@ impl GoToolchain {
             .args(["--", request.package]);
         cmd.output().map(drop)
     }
+}
+
+/// The error of a failed `go list` of `package`: Go's own message, and a hint fitting its cause.
+fn go_error(e: &ProcessError, go: &Path, go_version: &str, package: &str) -> UserError {
+    let text = e.to_string();
+    if matches!(e, ProcessError::TimedOut { .. }) {
+        return UserError::new(format!("cannot load the Go package `{package}`: {text}"))
+            .hint(timeout_hint(go));
+    }
+    let hint = diagnose::hint_for(&text, go_version).unwrap_or_else(|| {
+        "fix the Go error above; if it is about the package itself, check `tool.gowright.go-package` (the package directory relative to pyproject.toml)".to_string()
+    });
+    UserError::new(format!("cannot load the Go package `{package}`:\n{text}")).hint(hint)
 }
 
 /// What `go build` needs for one target.
