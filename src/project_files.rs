@@ -136,7 +136,7 @@ pub fn utf8_name<'a>(relative: &'a Path, what: &str) -> Result<&'a str, UserErro
     relative.to_str().ok_or_else(|| {
         UserError::new(format!(
             "{what} `{}` has a name that is not UTF-8",
-            relative.to_string_lossy()
+            relative.as_os_str().as_encoded_bytes().escape_ascii()
         ))
         .hint("rename the file, or exclude it")
     })

@@ -120,7 +120,7 @@ pub fn collect(
                 // Archive member names are UTF-8: such a file would be renamed, so it is left out.
                 let warning = format!(
                     "skipping `{}`: its name is not UTF-8",
-                    relative.to_string_lossy()
+                    relative.as_os_str().as_encoded_bytes().escape_ascii()
                 );
                 if !set.warnings.contains(&warning) {
                     set.warnings.push(warning);
