@@ -75,3 +75,22 @@ def test_build_with_sdist_flag(gowright_bin, project):
         "hello_bin-0.1.0-py3-none-manylinux2014_x86_64.manylinux_2_17_x86_64.musllinux_1_1_x86_64.whl",
         "hello_bin-0.1.0.tar.gz",
     ]
+
+
+def test_bad_gowright_bin_is_a_one_line_error(project, tmp_path):
+    """A wrong `$GOWRIGHT_BIN` gives an error and a hint, not a Python traceback."""
+    proj = project("hello-bin")
+    python_path = str(Path(__file__).resolve().parents[2] / "python")
+    text_file = tmp_path / "not-a-program"
+    text_file.write_text("not a program\n")
+    garbage = tmp_path / "garbage"
+    garbage.write_bytes(b"\x7fELF garbage")
+    garbage.chmod(0o755)
+    hook = "import gowright; gowright.build_wheel(__import__('sys').argv[1])"
+    for bad in ["/nonexistent/gowright", str(text_file), str(tmp_path), str(garbage)]:
+        env = dict(os.environ, PYTHONPATH=python_path, GOWRIGHT_BIN=bad)
+        proc = run([sys.executable, "-c", hook, tmp_path / "out"], cwd=proj, env=env, check=False)
+        assert proc.returncode == 1, (bad, proc.stderr)
+        assert "Traceback" not in proc.stderr, proc.stderr
+        assert proc.stderr.startswith("error: "), proc.stderr
+        assert "hint: " in proc.stderr and bad in proc.stderr, proc.stderr
