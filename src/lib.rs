@@ -1,17 +1,14 @@
 //! gowright builds and publishes Python packages from Go code.
 //!
-//! The flow, one module per stage: [`config`] reads `pyproject.toml`; [`build_wheel`] plans the
-//! build and drives the [`go`] toolchain; [`audit`] inspects the executables for their platform
+//! The flow, one module per stage: [`config`] reads `pyproject.toml`; [`build`] plans the
+//! build and drives the [`go`] toolchain and the binding kinds; [`audit`] inspects the executables for their platform
 //! tags; [`archive`] writes wheels and sdists; [`pep517`] serves the Python build backend.
 
 pub mod archive;
 pub mod audit;
 pub mod bind;
-pub mod build_lib;
-pub mod build_sdist;
-pub mod build_wheel;
+pub mod build;
 pub mod config;
-pub mod develop;
 pub mod dist_info;
 pub mod error;
 pub mod go;

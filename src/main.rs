@@ -6,10 +6,8 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
 
-use gowright::build_sdist::{build_sdist, prepare_sdist};
-use gowright::build_wheel::{
-    BuildPlan, TargetSelection, persist_all, prepare_wheels, split_pending,
-};
+use gowright::build::sdist::{build_sdist, prepare_sdist};
+use gowright::build::{BuildPlan, TargetSelection, persist_all, prepare_wheels, split_pending};
 use gowright::config::ProjectConfig;
 use gowright::error::UserError;
 use gowright::go::GoToolchain;
@@ -286,8 +284,8 @@ fn run(command: Command, printer: Printer) -> anyhow::Result<()> {
         }
         Command::Develop(args) => {
             let cfg = load(args.project.as_deref())?;
-            let venv = gowright::develop::find_venv(&cfg, args.venv.as_deref())?;
-            gowright::develop::develop(&cfg, &venv, printer)?;
+            let venv = gowright::build::develop::find_venv(&cfg, args.venv.as_deref())?;
+            gowright::build::develop::develop(&cfg, &venv, printer)?;
             println!("{}", venv.display());
         }
         Command::Pep517(hook) => {

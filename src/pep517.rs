@@ -5,8 +5,8 @@
 
 use std::path::Path;
 
-use crate::build_sdist::build_sdist;
-use crate::build_wheel::{TargetSelection, build_wheels};
+use crate::build::sdist::build_sdist;
+use crate::build::{TargetSelection, build_wheels};
 use crate::config::ProjectConfig;
 use crate::dist_info::write_metadata_dir;
 use crate::go::GoToolchain;
@@ -37,8 +37,7 @@ pub fn build_wheel(cfg: &ProjectConfig, dir: &Path, printer: Printer) -> anyhow:
 
 /// `build_editable` (PEP 660): builds the editable wheel for this machine and returns its name.
 pub fn build_editable(cfg: &ProjectConfig, dir: &Path, printer: Printer) -> anyhow::Result<String> {
-    let built =
-        crate::build_wheel::build_wheels_with(cfg, &TargetSelection::Host, dir, true, printer)?;
+    let built = crate::build::build_wheels_with(cfg, &TargetSelection::Host, dir, true, printer)?;
     let wheel = built.into_iter().next().expect("one wheel for the host");
     Ok(file_name(&wheel.path))
 }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use crate::build_wheel::{TargetSelection, build_wheels_with};
+use super::{TargetSelection, build_wheels_with};
 use crate::config::ProjectConfig;
 use crate::error::UserError;
 use crate::printer::Printer;

@@ -1,4 +1,4 @@
-//! Building a `lib` wheel: an ordinary Go package as one CPython extension module.
+//! `bindings = "lib"`: an ordinary Go package as one CPython extension module.
 //!
 //! `apidump` reads the package's exported API; gowright writes a Go `main` package with cgo
 //! exports and the CPython glue into the build directory `target/_gowright/<module>/` (inside the
@@ -8,11 +8,11 @@
 
 use std::path::Path;
 
-use crate::archive::AtomicFile;
-use crate::archive::wheel::{WheelBuilder, WheelFilename};
+use super::plan::BuildPlan;
+use super::wheel::KindOutput;
+use crate::archive::wheel::WheelBuilder;
 use crate::audit;
 use crate::bind::{api, apidump, gen_c, gen_go, gen_py};
-use crate::build_wheel::{BuildPlan, BuiltWheel};
 use crate::config::ProjectConfig;
 use crate::error::UserError;
 use crate::go::{BuildRequest, GoPackage, GoToolchain};
@@ -50,15 +50,15 @@ fn requires_python_floor(cfg: &ProjectConfig) -> Option<(u32, u32)> {
         .max()
 }
 
-/// Builds the wheel of a Go library for `target`.
-pub fn build_lib(
+/// Builds the wheel files of a Go library for `target`.
+pub fn build(
     cfg: &ProjectConfig,
     go: &GoToolchain,
     plan: &BuildPlan,
     target: Target,
     package: &GoPackage,
     printer: Printer,
-) -> anyhow::Result<(BuiltWheel, AtomicFile)> {
+) -> anyhow::Result<KindOutput> {
     if package.name == "main" {
         return Err(UserError::new(format!(
             "`tool.gowright.go-package` = \"{}\" is a `main` package, which bindings = \"lib\" cannot bind",
@@ -87,7 +87,7 @@ pub fn build_lib(
         .into());
     }
 
-    crate::build_wheel::check_version_variable(cfg, package)?;
+    super::checks::check_version_variable(cfg, package)?;
     let python = find_python()?;
     let floor = requires_python_floor(cfg).unwrap_or(MIN_ABI3).max(MIN_ABI3);
     if requires_python_floor(cfg).is_none_or(|f| f < MIN_ABI3) {
@@ -187,13 +187,6 @@ pub fn build_lib(
 
     let info = audit::inspect(&output, target)?;
     printer.detail(format!("{target}: {}", info.description));
-    let filename = WheelFilename {
-        name: cfg.metadata.name.escaped(),
-        version: cfg.metadata.version.to_string(),
-        python_tag: format!("cp{}{}", floor.0, floor.1),
-        abi_tag: "abi3".into(),
-        platform_tags: info.platform_tags.clone(),
-    };
     let mut wheel = WheelBuilder::new();
     let generated = vec![
         GeneratedFile::new(format!("{ext_name}.abi3.so"), fs_err::read(&output)?).executable(),
@@ -215,15 +208,12 @@ pub fn build_lib(
         generated,
         &cfg.metadata.dist_info_stem(),
     )?;
-    let file = crate::build_wheel::finish_wheel(cfg, plan, target, wheel, &filename)?;
-    Ok((
-        BuiltWheel {
-            path: plan.out_dir.join(filename.to_string()),
-            target: target.to_string(),
-            platform_tags: info.platform_tags,
-        },
-        file,
-    ))
+    Ok(KindOutput {
+        files: wheel,
+        python_tag: format!("cp{}{}", floor.0, floor.1),
+        abi_tag: "abi3".into(),
+        platform_tags: info.platform_tags,
+    })
 }
 
 /// Writes `text` to `path` unless it already holds exactly that (keeps timestamps stable).

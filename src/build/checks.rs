@@ -1,0 +1,55 @@
+//! Checks of the configuration against the Go package as `go list` describes it, shared by
+//! the binding kinds.
+
+use crate::config::ProjectConfig;
+use crate::error::UserError;
+use crate::go::GoPackage;
+
+/// Refuses a `tool.gowright.version-variable` that names no package-level variable of the
+/// project's Go code: `-ldflags -X` would silently set nothing. A variable of a package outside
+/// the project's module is not checked.
+pub fn check_version_variable(cfg: &ProjectConfig, package: &GoPackage) -> Result<(), UserError> {
+    let Some(var) = &cfg.tool.version_variable else {
+        return Ok(());
+    };
+    let Some((pkg, name)) = var.rsplit_once('.') else {
+        return Ok(());
+    };
+    let field = format!("`tool.gowright.version-variable` = \"{var}\"");
+    let dir = if pkg == package.import_path || pkg == "main" && package.name == "main" {
+        package.dir.clone()
+    } else if pkg == "main" {
+        return Err(UserError::new(format!(
+            "{field}: the Go package `{}` is a library, not package main",
+            package.import_path
+        ))
+        .hint(format!(
+            "name the variable by the package's import path, e.g. \"{}.{name}\"",
+            package.import_path
+        )));
+    } else if let Some(module) = &package.module
+        && let Some(dir) = &module.dir
+        && let Some(rest) = pkg.strip_prefix(module.path.as_str())
+        && (rest.is_empty() || rest.starts_with('/'))
+    {
+        dir.join(rest.trim_start_matches('/'))
+    } else {
+        return Ok(());
+    };
+    let vars = crate::go::vars::package_vars(&dir);
+    if vars.iter().any(|v| v == name) {
+        return Ok(());
+    }
+    let found = if vars.is_empty() {
+        "it declares no package-level variables".to_string()
+    } else {
+        format!("its variables are {}", vars.join(", "))
+    };
+    Err(UserError::new(format!(
+        "{field}: package `{pkg}` (in `{}`) has no variable `{name}`; {found}",
+        dir.display()
+    ))
+    .hint(format!(
+        "declare `var {name} = \"dev\"` in that package, or correct the name (Go would ignore the setting and the program would not know its version)"
+    )))
+}

@@ -1,0 +1,123 @@
+//! What one `gowright build` will do, decided before anything runs: the targets, the paths and
+//! the flags. Plain data, printed by `--dry-run`.
+
+use std::path::{Path, PathBuf};
+
+use crate::archive::source_date_epoch;
+use crate::config::ProjectConfig;
+use crate::error::UserError;
+use crate::target::Target;
+
+/// Which targets to build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetSelection {
+    /// The machine gowright runs on.
+    Host,
+    /// Targets named on the command line (`--target`).
+    Explicit(Vec<String>),
+    /// `--all-targets`: `tool.gowright.targets`, or the default set.
+    All,
+}
+
+/// The decided work of one `gowright build`: plain data, printed by `--dry-run`.
+#[derive(Debug, Clone)]
+pub struct BuildPlan {
+    pub targets: Vec<Target>,
+    /// The Go package directory, relative to the project root (`./cmd/tool`).
+    pub go_package: String,
+    pub binary_name: String,
+    pub module_name: String,
+    pub ldflags: Vec<String>,
+    pub tags: Vec<String>,
+    /// Where executables are built, one subdirectory per target.
+    pub build_dir: PathBuf,
+    pub out_dir: PathBuf,
+    pub epoch: u64,
+    /// Build an editable wheel (PEP 660): a mixed project's Python sources are used in place.
+    pub editable: bool,
+}
+
+/// One wheel that was written.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BuiltWheel {
+    pub path: PathBuf,
+    pub target: String,
+    pub platform_tags: Vec<String>,
+}
+
+impl BuildPlan {
+    /// Decides everything that does not need the Go toolchain to run.
+    pub fn new(
+        cfg: &ProjectConfig,
+        selection: &TargetSelection,
+        host: Target,
+        out_dir: &Path,
+    ) -> Result<Self, UserError> {
+        let targets = match selection {
+            TargetSelection::Host => vec![host],
+            TargetSelection::All => cfg.tool.targets.clone(),
+            TargetSelection::Explicit(names) => {
+                crate::config::tool::parse_targets(names, "--target")?
+            }
+        };
+        let mut ldflags = Vec::new();
+        if cfg.tool.strip {
+            ldflags.extend(["-s".to_string(), "-w".to_string()]);
+        }
+        if let Some(var) = &cfg.tool.version_variable {
+            ldflags.push(format!("-X={var}={}", cfg.metadata.version));
+        }
+        // Items are in Go's own -ldflags syntax (quotes group words: "-X 'main.x=a b'").
+        ldflags.extend(cfg.tool.ldflags.iter().cloned());
+        let go_package = if cfg.tool.go_package == "." || cfg.tool.go_package.starts_with("./") {
+            cfg.tool.go_package.clone()
+        } else {
+            format!("./{}", cfg.tool.go_package)
+        };
+        Ok(Self {
+            targets,
+            go_package,
+            binary_name: cfg.binary_name(),
+            module_name: cfg.module_name(),
+            ldflags,
+            tags: cfg.tool.tags.clone(),
+            build_dir: cfg.build_dir().join("gowright"),
+            out_dir: out_dir.to_path_buf(),
+            epoch: source_date_epoch(),
+            editable: false,
+        })
+    }
+
+    /// The build directory of one target.
+    pub fn target_dir(&self, target: Target) -> PathBuf {
+        self.build_dir
+            .join(format!("{}-{}", target.goos(), target.goarch()))
+    }
+
+    /// The executable built for `target`.
+    pub fn binary_path(&self, target: Target) -> PathBuf {
+        self.target_dir(target)
+            .join(format!("{}{}", self.binary_name, target.exe_suffix()))
+    }
+}
+
+impl std::fmt::Display for BuildPlan {
+    /// The plan as `--dry-run` prints it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "go package:   {}", self.go_package)?;
+        writeln!(f, "command:      {}", self.binary_name)?;
+        writeln!(f, "python:       {}", self.module_name)?;
+        writeln!(f, "ldflags:      {}", self.ldflags.join(" "))?;
+        writeln!(f, "tags:         {}", self.tags.join(","))?;
+        writeln!(f, "output:       {}", self.out_dir.display())?;
+        writeln!(f, "timestamp:    {}", self.epoch)?;
+        for target in &self.targets {
+            writeln!(
+                f,
+                "target:       {target} -> {}",
+                self.binary_path(*target).display()
+            )?;
+        }
+        Ok(())
+    }
+}
