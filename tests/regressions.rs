@@ -97,7 +97,11 @@ fn defect_01_out_of_project_files_are_never_published() {
     );
     let out = gowright(&dir, &["sdist"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("skipping `notes.txt`"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("skipping `notes.txt`"),
+        "{}",
+        stderr(&out)
+    );
     let path = dir.join("dist/t-1.0.tar.gz");
     for (name, data) in sdist_members(&path) {
         assert!(
@@ -170,7 +174,11 @@ fn defect_04_metadata_cannot_be_injected() {
 fn processes_with(marker: &str, except: u32) -> Vec<u32> {
     let mut found = Vec::new();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
             continue;
         };
         if pid == except || pid == std::process::id() {
@@ -286,7 +294,10 @@ fn defect_07_unbuildable_sdist_is_refused() {
         .into_iter()
         .map(|(n, _)| n)
         .collect();
-    assert!(names.contains(&"t-1.0/cmd/toolname/main.go".to_string()), "{names:?}");
+    assert!(
+        names.contains(&"t-1.0/cmd/toolname/main.go".to_string()),
+        "{names:?}"
+    );
     assert!(names.contains(&"t-1.0/go.mod".to_string()), "{names:?}");
 }
 
