@@ -165,6 +165,11 @@ pub fn collect(
 /// lacking a file the build needs.
 pub fn why_left_out(root: &Path, relative: &Path, exclude: &[String]) -> String {
     let rel_str = slash_path(relative);
+    if let Ok(meta) = std::fs::symlink_metadata(root.join(relative))
+        && meta.is_symlink()
+    {
+        return "it is a symlink leading outside the project or to something not a file, which is never followed".to_string();
+    }
     for pattern in exclude {
         if Glob::new(pattern).is_ok_and(|g| g.compile_matcher().is_match(&rel_str)) {
             return format!("the `tool.gowright.exclude` glob `{pattern}` drops it");

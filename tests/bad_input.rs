@@ -258,6 +258,22 @@ fn cmd_dir_outside(dir: &Path) {
     write(&outside(dir).join("main.go"), MAIN_GO);
     link(&outside(dir), &dir.join("cmd"));
 }
+fn main_go_to_outside(dir: &Path) {
+    write(&outside(dir).join("main.go"), MAIN_GO);
+    link(&outside(dir).join("main.go"), &dir.join("main.go"));
+}
+fn imported_package_outside(dir: &Path) {
+    write(&outside(dir).join("x.go"), "package x\n\nfunc X() {}\n");
+    link(&outside(dir), &dir.join("internal/x"));
+    write(
+        &dir.join("main.go"),
+        "package main\n\nimport \"example.com/t/internal/x\"\n\nfunc main() { x.X() }\n",
+    );
+}
+fn go_mod_to_outside(dir: &Path) {
+    write(&outside(dir).join("go.mod"), GO_MOD);
+    link(&outside(dir).join("go.mod"), &dir.join("go.mod"));
+}
 fn dist_is_a_file(dir: &Path) {
     std::fs::remove_dir_all(dir.join("dist")).unwrap();
     write(&dir.join("dist"), "not a directory");
@@ -1705,6 +1721,34 @@ fn go_toolchain_and_code() {
             )],
             args: &["build", "--target", "windows/amd64"],
             expect: &["cgo", "windows/amd64"],
+            ..BASE
+        },
+        Case {
+            name: "go-source-symlink-outside",
+            setup: Some(main_go_to_outside),
+            args: &["build"],
+            expect: &["`main.go`", "outside the project"],
+            ..BASE
+        },
+        Case {
+            name: "go-package-dir-symlink-outside",
+            setup: Some(imported_package_outside),
+            args: &["build"],
+            expect: &["`internal/x`", "outside the project"],
+            ..BASE
+        },
+        Case {
+            name: "go-source-symlink-outside-sdist",
+            setup: Some(main_go_to_outside),
+            args: &["sdist"],
+            expect: &["`main.go`", "symlink"],
+            ..BASE
+        },
+        Case {
+            name: "go-mod-symlink-outside-sdist",
+            setup: Some(go_mod_to_outside),
+            args: &["sdist"],
+            expect: &["`go.mod`", "symlink"],
             ..BASE
         },
         Case {

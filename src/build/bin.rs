@@ -96,6 +96,7 @@ pub fn build(
     let package = listed?;
     check_bindings(cfg, &package)?;
     super::checks::check_version_variable(cfg, &package)?;
+    super::checks::check_go_sources_inside(cfg, &package)?;
     let cgo = decide_cgo(&package, target, go.host)?;
     printer.detail(format!(
         "{target}: go build (cgo {})",

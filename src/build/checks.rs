@@ -53,3 +53,59 @@ pub fn check_version_variable(cfg: &ProjectConfig, package: &GoPackage) -> Resul
         "declare `var {name} = \"dev\"` in that package, or correct the name (Go would ignore the setting and the program would not know its version)"
     )))
 }
+
+/// Refuses Go sources that lead out of the project: a package directory of the build, or a file
+/// in one, that is a symlink to something outside would compile code from outside the project
+/// into the wheel (and could not be in its sdist).
+pub fn check_go_sources_inside(cfg: &ProjectConfig, package: &GoPackage) -> Result<(), UserError> {
+    let real_root = crate::project_files::canonical_root(&cfg.root)?;
+    let hint = "nothing from outside the project goes into a package: replace the symlink with a copy of what it points to";
+    for dir in package
+        .local_dirs
+        .iter()
+        .chain(std::iter::once(&package.dir))
+    {
+        let real_dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone());
+        let shown = |p: &std::path::Path| {
+            p.strip_prefix(&real_root)
+                .or_else(|_| p.strip_prefix(&cfg.root))
+                .unwrap_or(p)
+                .display()
+                .to_string()
+        };
+        if !real_dir.starts_with(&real_root) {
+            // Packages of other modules (the module cache) are not the project's to check.
+            if dir.starts_with(&cfg.root) {
+                return Err(UserError::new(format!(
+                    "the Go package directory `{}` leads to `{}`, outside the project directory",
+                    shown(dir),
+                    real_dir.display()
+                ))
+                .hint(hint));
+            }
+            continue;
+        }
+        let Ok(entries) = std::fs::read_dir(&real_dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            if !entry.file_type().is_ok_and(|t| t.is_symlink()) {
+                continue;
+            }
+            let path = entry.path();
+            match std::fs::canonicalize(&path) {
+                Ok(target) if target.starts_with(&real_root) => {}
+                Ok(target) => {
+                    return Err(UserError::new(format!(
+                        "the Go source `{}` leads to `{}`, outside the project directory",
+                        shown(&path),
+                        target.display()
+                    ))
+                    .hint(hint));
+                }
+                Err(_) => {}
+            }
+        }
+    }
+    Ok(())
+}

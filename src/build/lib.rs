@@ -88,6 +88,7 @@ pub fn build(
     }
 
     super::checks::check_version_variable(cfg, package)?;
+    super::checks::check_go_sources_inside(cfg, package)?;
     let python = find_python()?;
     let floor = requires_python_floor(cfg).unwrap_or(MIN_ABI3).max(MIN_ABI3);
     if requires_python_floor(cfg).is_none_or(|f| f < MIN_ABI3) {

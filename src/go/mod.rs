@@ -176,10 +176,15 @@ impl GoToolchain {
             .pop()
             .ok_or_else(|| UserError::new(format!("`{cmd}` listed no package")))?;
         // The directories of the project's own packages: what `list_cache` watches for changes.
+        // Go reports real paths (symlinks resolved), the root may be reached through one.
+        let real_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
         let mut local_dirs: Vec<PathBuf> = packages
             .iter()
             .chain(std::iter::once(&main))
-            .filter(|p| !p.standard && Path::new(&p.dir).starts_with(root))
+            .filter(|p| {
+                let dir = Path::new(&p.dir);
+                !p.standard && (dir.starts_with(root) || dir.starts_with(&real_root))
+            })
             .map(|p| PathBuf::from(&p.dir))
             .collect();
         local_dirs.sort();
