@@ -19,7 +19,7 @@ pub mod printer;
 pub mod process;
 pub mod project_files;
 pub mod pypackage;
-pub mod python;
 pub mod reaper;
 pub mod sources;
 pub mod target;
+pub mod toolchain;

