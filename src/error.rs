@@ -22,6 +22,12 @@ impl UserError {
         }
     }
 
+    /// Prefixes the message with the file it is about, keeping the hint.
+    pub fn in_file(mut self, path: &std::path::Path) -> Self {
+        self.message = format!("`{}`: {}", path.display(), self.message);
+        self
+    }
+
     /// Adds the hint printed under the error.
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());

@@ -13,7 +13,7 @@ use gowright::error::UserError;
 use gowright::go::GoToolchain;
 use gowright::pep517;
 use gowright::printer::{Printer, Verbosity};
-use gowright::target::KNOWN_TARGETS;
+use gowright::target::{KNOWN_TARGETS, UnknownCompatibility};
 
 /// Build and publish Python packages from Go code.
 #[derive(Parser)]
@@ -79,6 +79,10 @@ struct BuildArgs {
     /// List the targets gowright knows and stop.
     #[arg(long)]
     list_targets: bool,
+    /// Which Linux systems wheels with C parts are for: manylinux_X_Y (default manylinux_2_17),
+    /// or linux for a wheel only machines like this one install.
+    #[arg(long, value_name = "POLICY")]
+    compatibility: Option<String>,
 }
 
 #[derive(Args)]
@@ -233,7 +237,14 @@ fn run(command: Command, printer: Printer) -> anyhow::Result<()> {
                 }
                 return Ok(());
             }
-            let cfg = load(args.project.project.as_deref())?;
+            let mut cfg = load(args.project.project.as_deref())?;
+            if let Some(compat) = &args.compatibility {
+                cfg.tool.compatibility =
+                    Some(compat.parse().map_err(|e: UnknownCompatibility| {
+                        UserError::new(format!("--compatibility: {e}"))
+                            .hint(UnknownCompatibility::hint())
+                    })?);
+            }
             let out = out_dir(&cfg, args.project.out)?;
             let _cleanup = gowright::archive::OutDirCleanup::new(&out);
             let selection = if args.all_targets {

@@ -122,7 +122,8 @@ impl Target {
     }
 
     /// The architecture as wheel platform tags spell it on Linux (PEP 599 names).
-    fn linux_arch(self) -> &'static str {
+    /// The architecture as Linux platform tags and auditwheel's policies name it.
+    pub fn linux_arch(self) -> &'static str {
         match self.arch {
             Arch::Amd64 => "x86_64",
             Arch::Arm64 => "aarch64",
@@ -202,6 +203,76 @@ impl Target {
             Arch::Arm64 => "win_arm64",
             Arch::I386 => "win32",
             _ => "win_amd64",
+        }
+    }
+}
+
+/// Which Linux systems a wheel with C parts must install on: the floor gowright builds for and
+/// the kind of tag it may claim (`--compatibility`, `tool.gowright.compatibility`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compatibility {
+    /// glibc at least `major.minor` (`manylinux_2_17`; `manylinux2014` is its alias).
+    Manylinux(u32, u32),
+    /// musl at least `major.minor` (`musllinux_1_2`).
+    Musllinux(u32, u32),
+    /// Only this kind of machine: a plain `linux_<arch>` tag, for local use (PyPI refuses it).
+    Linux,
+}
+
+/// The default floor of Linux wheels with C parts: what zig's oldest glibc and Go itself
+/// support, and what `manylinux2014` means.
+pub const DEFAULT_GLIBC: (u32, u32) = (2, 17);
+
+/// A compatibility that gowright does not know.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("unknown compatibility `{0}`")]
+pub struct UnknownCompatibility(pub String);
+
+impl UnknownCompatibility {
+    pub fn hint() -> &'static str {
+        "write manylinux_X_Y (e.g. manylinux_2_17, manylinux_2_28; glibc 2.17 is the oldest), manylinux2014, musllinux_X_Y, or linux for a wheel only this kind of machine installs"
+    }
+}
+
+impl FromStr for Compatibility {
+    type Err = UnknownCompatibility;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let err = || UnknownCompatibility(s.to_string());
+        let version = |rest: &str| -> Result<(u32, u32), UnknownCompatibility> {
+            let (major, minor) = rest.split_once('_').ok_or_else(err)?;
+            Ok((
+                major.parse().map_err(|_| err())?,
+                minor.parse().map_err(|_| err())?,
+            ))
+        };
+        match s {
+            "linux" => Ok(Self::Linux),
+            "manylinux2014" => Ok(Self::Manylinux(2, 17)),
+            _ => {
+                if let Some(rest) = s.strip_prefix("manylinux_") {
+                    let (major, minor) = version(rest)?;
+                    if major != 2 || minor < DEFAULT_GLIBC.1 {
+                        return Err(err());
+                    }
+                    Ok(Self::Manylinux(major, minor))
+                } else if let Some(rest) = s.strip_prefix("musllinux_") {
+                    let (major, minor) = version(rest)?;
+                    Ok(Self::Musllinux(major, minor))
+                } else {
+                    Err(err())
+                }
+            }
+        }
+    }
+}
+
+impl fmt::Display for Compatibility {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Manylinux(major, minor) => write!(f, "manylinux_{major}_{minor}"),
+            Self::Musllinux(major, minor) => write!(f, "musllinux_{major}_{minor}"),
+            Self::Linux => f.write_str("linux"),
         }
     }
 }
@@ -297,6 +368,33 @@ mod tests {
         assert_eq!(t("darwin/amd64").macos_tag((13, 3)), "macosx_14_0_x86_64");
         assert_eq!(t("darwin/arm64").macos_tag((10, 13)), "macosx_11_0_arm64");
         assert_eq!(t("darwin/arm64").macos_tag((15, 4)), "macosx_26_0_arm64");
+    }
+
+    #[test]
+    fn compatibilities() {
+        for (text, parsed) in [
+            ("manylinux_2_17", Compatibility::Manylinux(2, 17)),
+            ("manylinux2014", Compatibility::Manylinux(2, 17)),
+            ("manylinux_2_28", Compatibility::Manylinux(2, 28)),
+            ("musllinux_1_2", Compatibility::Musllinux(1, 2)),
+            ("linux", Compatibility::Linux),
+        ] {
+            assert_eq!(text.parse::<Compatibility>(), Ok(parsed), "{text}");
+        }
+        for bad in [
+            "manylinux_2_5",
+            "manylinux1",
+            "manylinux_3_0",
+            "windows",
+            "manylinux_2",
+            "",
+        ] {
+            assert!(bad.parse::<Compatibility>().is_err(), "{bad}");
+        }
+        assert_eq!(
+            Compatibility::Manylinux(2, 28).to_string(),
+            "manylinux_2_28"
+        );
     }
 
     #[test]

@@ -1752,6 +1752,52 @@ fn go_toolchain_and_code() {
             ..BASE
         },
         Case {
+            name: "compatibility-unknown",
+            tool: "compatibility = \"manylinux_1_0\"",
+            expect: &["`tool.gowright.compatibility`", "manylinux_1_0"],
+            ..BASE
+        },
+        Case {
+            name: "compatibility-too-old",
+            tool: "compatibility = \"manylinux_2_5\"",
+            expect: &["`tool.gowright.compatibility`"],
+            ..BASE
+        },
+        Case {
+            name: "compatibility-not-a-string",
+            tool: "compatibility = 2",
+            expect: &["compatibility = 2"],
+            ..BASE
+        },
+        Case {
+            name: "compatibility-flag-unknown",
+            args: &["build", "--compatibility", "windows"],
+            expect: &["--compatibility", "windows"],
+            ..BASE
+        },
+        Case {
+            name: "lib-for-musl",
+            files: &[(
+                "main.go",
+                "package t\n\n// Add adds.\nfunc Add(a, b int) int { return a + b }\n",
+            )],
+            tool: "bindings = \"lib\"",
+            args: &["build", "--compatibility", "musllinux_1_2"],
+            expect: &["musllinux_1_2", "golang/go#54805"],
+            ..BASE
+        },
+        Case {
+            name: "zig-env-not-a-file",
+            files: &[(
+                "main.go",
+                "package main\n\n// int two(void) { return 2; }\nimport \"C\"\n\nfunc main() { println(C.two()) }\n",
+            )],
+            args: &["build", "--target", "linux/arm64"],
+            env: &[("GOWRIGHT_ZIG", "/nonexistent/zig")],
+            expect: &["GOWRIGHT_ZIG", "/nonexistent/zig", "main.go"],
+            ..BASE
+        },
+        Case {
             name: "no-build-cache",
             args: &["build"],
             env: &[("GOCACHE", ""), ("HOME", ""), ("XDG_CACHE_HOME", "")],

@@ -17,6 +17,8 @@ use crate::go::{BuildRequest, GoPackage, GoToolchain};
 use crate::printer::Printer;
 use crate::pypackage::{Layout, add_bin_package};
 use crate::target::Target;
+use crate::toolchain::CgoToolchain;
+use crate::toolchain::zig::Zig;
 
 /// Checks that the Go package fits the configured binding kind.
 fn check_bindings(cfg: &ProjectConfig, package: &GoPackage) -> Result<(), UserError> {
@@ -31,25 +33,17 @@ fn check_bindings(cfg: &ProjectConfig, package: &GoPackage) -> Result<(), UserEr
 }
 
 /// Decides whether `go build` runs with cgo for `target`.
-fn decide_cgo(package: &GoPackage, target: Target, host: Target) -> Result<bool, UserError> {
+fn decide_cgo(package: &GoPackage, target: Target, host: Target) -> bool {
     let from_env = std::env::var("CGO_ENABLED").ok();
     if from_env.as_deref() == Some("0") {
-        return Ok(false);
+        return false;
     }
-    if let Some(file) = package.cgo_files.first() {
-        if target != host {
-            return Err(UserError::new(format!(
-                "the Go package uses cgo ({}), which gowright cannot cross-compile to {target} yet",
-                file.display()
-            ))
-            .hint(format!(
-                "build this target on a {target} machine, or make the package pure Go (CGO_ENABLED=0 builds must work)"
-            )));
-        }
-        return Ok(true);
+    if !package.cgo_files.is_empty() {
+        // Cross-compiled with zig where that is possible (see `toolchain`).
+        return true;
     }
     // Pure Go: build a static executable (also for the host) unless the user asked for cgo.
-    Ok(from_env.as_deref() == Some("1") && target == host)
+    from_env.as_deref() == Some("1") && target == host
 }
 
 /// Builds the wheel files of a Go command for one target.
@@ -61,7 +55,7 @@ pub fn build(
     printer: Printer,
 ) -> anyhow::Result<KindOutput> {
     let output = plan.binary_path(target);
-    let request = |cgo: bool| BuildRequest {
+    let request = |cgo: bool, extra_env: Vec<(String, String)>| BuildRequest {
         root: &cfg.root,
         package: &plan.go_package,
         target,
@@ -70,7 +64,7 @@ pub fn build(
         ldflags: &plan.ldflags,
         output: &output,
         buildmode: None,
-        extra_env: Vec::new(),
+        extra_env,
     };
     let build_error = |e: crate::process::ProcessError| {
         let text = e.to_string();
@@ -83,7 +77,7 @@ pub fn build(
     // needed, so the listing costs no wall time. Only a cgo package is built a second time.
     let speculate = std::env::var("CGO_ENABLED").as_deref() != Ok("1");
     let (listed, speculative) = std::thread::scope(|scope| {
-        let build = speculate.then(|| scope.spawn(|| go.build(&request(false))));
+        let build = speculate.then(|| scope.spawn(|| go.build(&request(false, Vec::new()))));
         let listed = go.list_package_cached(
             &cfg.root,
             &plan.go_package,
@@ -97,14 +91,37 @@ pub fn build(
     check_bindings(cfg, &package)?;
     super::checks::check_version_variable(cfg, &package)?;
     super::checks::check_go_sources_inside(cfg, &package)?;
-    let cgo = decide_cgo(&package, target, go.host)?;
-    printer.detail(format!(
-        "{target}: go build (cgo {})",
-        if cgo { "on" } else { "off" }
-    ));
+    let cgo = decide_cgo(&package, target, go.host);
     match (cgo, speculative) {
-        (false, Some(result)) => result.map_err(build_error)?,
-        _ => go.build(&request(cgo)).map_err(build_error)?,
+        (false, Some(result)) => {
+            printer.detail(format!("{target}: go build (cgo off)"));
+            result.map_err(build_error)?
+        }
+        (false, None) => go.build(&request(false, Vec::new())).map_err(build_error)?,
+        (true, _) => {
+            let toolchain =
+                CgoToolchain::for_target(target, go.host, plan.compatibility, Zig::locate_once)
+                    .map_err(|e| {
+                        let file = package.cgo_files.first().map(|f| f.display().to_string());
+                        UserError {
+                            message: format!(
+                                "the Go package uses cgo ({}): {}",
+                                file.unwrap_or_default(),
+                                e.message
+                            ),
+                            hint: e.hint,
+                        }
+                    })?;
+            if let Some(warning) = &toolchain.warning {
+                printer.warn(warning);
+            }
+            printer.detail(format!(
+                "{target}: go build (cgo on, C compiler: {})",
+                toolchain.description
+            ));
+            go.build(&request(true, toolchain.env))
+                .map_err(build_error)?
+        }
     }
 
     tracing::debug!("{target}: go build done");
@@ -128,7 +145,11 @@ fn inspect_executable(
     output: &Path,
     printer: Printer,
 ) -> anyhow::Result<(Vec<String>, Executable)> {
-    let index = plan.target_dir(target).join("executable.json");
+    // The tags depend on the compatibility asked for: one record per compatibility.
+    let index = plan.target_dir(target).join(match plan.compatibility {
+        Some(compat) => format!("executable-{compat}.json"),
+        None => "executable.json".to_string(),
+    });
     // A build ID set by hand says nothing about the contents.
     let trust_build_id = !plan.ldflags.iter().any(|f| f.contains("buildid"));
     if let Some(known) = trust_build_id
@@ -147,15 +168,15 @@ fn inspect_executable(
         }
     }
     let binary = fs_err::read(output)?;
-    let info = audit::inspect_bytes(&binary, target)
-        .map_err(|e| UserError::new(format!("`{}`: {}", output.display(), e.message)))?;
+    let info =
+        audit::inspect_bytes(&binary, target, plan.compatibility).map_err(|e| e.in_file(output))?;
     printer.detail(format!("{target}: {}", info.description));
     if let Some(build_id) = trust_build_id
         .then(|| build_id::of_bytes(&binary))
         .flatten()
     {
         KnownExecutable {
-            gowright: env!("CARGO_PKG_VERSION").to_string(),
+            gowright: KnownExecutable::writer(),
             build_id,
             len: binary.len() as u64,
             sha256: hex::encode(Sha256::digest(&binary)),

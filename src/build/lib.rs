@@ -19,6 +19,8 @@ use crate::go::{BuildRequest, GoPackage, GoToolchain};
 use crate::printer::Printer;
 use crate::pypackage::{GeneratedFile, Layout, add_package};
 use crate::target::{Os, Target};
+use crate::toolchain::CgoToolchain;
+use crate::toolchain::zig::Zig;
 
 /// The oldest CPython whose limited API has all the glue uses (buffers, `PyType_GetName`).
 pub const MIN_ABI3: (u32, u32) = (3, 11);
@@ -66,13 +68,10 @@ pub fn build(
         .hint("use bindings = \"bin\" to ship the command, or point `go-package` at a library package")
         .into());
     }
-    if target != go.host {
-        return Err(UserError::new(format!(
-            "extension modules are built for this machine ({}) only; {target} cannot be built yet",
-            go.host
-        ))
-        .hint("build each platform's wheel on that platform for now; cross-compiling cgo comes in a later version")
-        .into());
+    let toolchain =
+        CgoToolchain::for_target(target, go.host, plan.compatibility, Zig::locate_once)?;
+    if let Some(warning) = &toolchain.warning {
+        printer.warn(warning);
     }
     let module_dir = package.module.as_ref().and_then(|m| m.dir.clone());
     if !module_dir
@@ -156,12 +155,14 @@ pub fn build(
         cflags = format!("{user} {cflags}");
     }
     let mut extra_env = vec![("CGO_CFLAGS".to_string(), cflags)];
+    extra_env.extend(toolchain.env.iter().cloned());
     if target.os == Os::Darwin {
         extra_env.push(("CGO_LDFLAGS".into(), "-undefined dynamic_lookup".into()));
     }
     printer.detail(format!(
-        "{target}: go build -buildmode=c-shared ({} functions)",
-        binding.functions.len()
+        "{target}: go build -buildmode=c-shared ({} functions), C compiler: {}",
+        binding.functions.len(),
+        toolchain.description
     ));
     go.build(&BuildRequest {
         root: &cfg.root,
@@ -182,7 +183,7 @@ pub fn build(
         UserError::new(format!("the Go build of the extension module for {target} failed:\n{text}")).hint(hint)
     })?;
 
-    let info = audit::inspect(&output, target)?;
+    let info = audit::inspect(&output, target, plan.compatibility)?;
     printer.detail(format!("{target}: {}", info.description));
     let mut wheel = WheelBuilder::new();
     let generated = vec![

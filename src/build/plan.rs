@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::archive::source_date_epoch;
 use crate::config::ProjectConfig;
 use crate::error::UserError;
-use crate::target::Target;
+use crate::target::{Compatibility, Target};
 
 /// Which targets to build.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +35,9 @@ pub struct BuildPlan {
     pub epoch: u64,
     /// Build an editable wheel (PEP 660): a mixed project's Python sources are used in place.
     pub editable: bool,
+    /// Which Linux systems wheels with C parts are for (`--compatibility`, else the
+    /// configuration); `None`: the default, `manylinux_2_17` where zig builds them.
+    pub compatibility: Option<Compatibility>,
 }
 
 /// One wheel that was written.
@@ -85,6 +88,7 @@ impl BuildPlan {
             out_dir: out_dir.to_path_buf(),
             epoch: source_date_epoch(),
             editable: false,
+            compatibility: cfg.tool.compatibility,
         })
     }
 
@@ -111,6 +115,9 @@ impl std::fmt::Display for BuildPlan {
         writeln!(f, "tags:         {}", self.tags.join(","))?;
         writeln!(f, "output:       {}", self.out_dir.display())?;
         writeln!(f, "timestamp:    {}", self.epoch)?;
+        if let Some(compat) = self.compatibility {
+            writeln!(f, "linux:        {compat}")?;
+        }
         for target in &self.targets {
             writeln!(
                 f,

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::fields;
 use crate::error::UserError;
 use crate::names::is_python_identifier;
-use crate::target::{DEFAULT_TARGETS, Target, UnknownTarget};
+use crate::target::{Compatibility, DEFAULT_TARGETS, Target, UnknownCompatibility, UnknownTarget};
 
 /// The kind of Python package the Go code becomes (see DESIGN.md, "Binding kinds").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -50,6 +50,7 @@ pub const TOOL_KEYS: &[&str] = &[
     "binary-name",
     "version-variable",
     "strict",
+    "compatibility",
 ];
 
 /// `[tool.gowright]` as written in `pyproject.toml`.
@@ -69,6 +70,7 @@ pub struct RawToolConfig {
     pub binary_name: Option<String>,
     pub version_variable: Option<String>,
     pub strict: Option<bool>,
+    pub compatibility: Option<String>,
 }
 
 /// `[tool.gowright]`, validated, with defaults filled in.
@@ -100,6 +102,8 @@ pub struct ToolConfig {
     pub version_variable: Option<String>,
     /// `lib`: refuse to build when an exported declaration cannot be bound, instead of warning.
     pub strict: bool,
+    /// Which Linux systems wheels with C parts are built for (`manylinux_2_17` when unset).
+    pub compatibility: Option<Compatibility>,
 }
 
 /// Checks the keys of `[tool.gowright]` before typed parsing, so that a typo gets a suggestion.
@@ -175,6 +179,16 @@ impl RawToolConfig {
                 .hint("give one tag per list item, e.g. tags = [\"netgo\", \"osusergo\"]"));
             }
         }
+        let compatibility = self
+            .compatibility
+            .as_deref()
+            .map(|c| {
+                c.parse::<Compatibility>().map_err(|e| {
+                    UserError::new(format!("`tool.gowright.compatibility`: {e}"))
+                        .hint(UnknownCompatibility::hint())
+                })
+            })
+            .transpose()?;
         let include = self.include.unwrap_or_default();
         let exclude = self.exclude.unwrap_or_default();
         // Checked here, before anything is built: a bad glob must not fail a build halfway.
@@ -194,6 +208,7 @@ impl RawToolConfig {
             binary_name: self.binary_name,
             version_variable: self.version_variable,
             strict: self.strict.unwrap_or(false),
+            compatibility,
         })
     }
 }

@@ -93,12 +93,22 @@ pub struct KnownExecutable {
 }
 
 impl KnownExecutable {
+    /// Who wrote a record: the gowright version and the revision of its audit rules (a record
+    /// of other rules would carry other tags).
+    pub fn writer() -> String {
+        format!(
+            "{}+audit{}",
+            env!("CARGO_PKG_VERSION"),
+            crate::audit::REVISION
+        )
+    }
+
     /// The record in `index` if it describes the executable now at `path`.
     pub fn recall(index: &Path, path: &Path) -> Option<Self> {
         let known: Self = serde_json::from_slice(&std::fs::read(index).ok()?).ok()?;
         let len = std::fs::metadata(path).ok()?.len();
         let id = read(path)?;
-        (known.gowright == env!("CARGO_PKG_VERSION")
+        (known.gowright == Self::writer()
             && is_computed(&id)
             && id == known.build_id
             && len == known.len)

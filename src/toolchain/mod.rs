@@ -1,5 +1,147 @@
-//! The C side of building an extension module for a target: the declarations of CPython's
-//! stable ABI the glue is compiled against, and (for targets other than the machine's own) the
-//! C compiler cgo uses.
+//! The C side of building Go with cgo for a target: which C compiler cgo uses, and the
+//! declarations of CPython's stable ABI the glue of an extension module is compiled against.
+//!
+//! One rule decides the compiler ([`CgoToolchain::for_target`]): zig for every Linux target, so
+//! that the glibc floor is the one asked for (`manylinux_2_17` by default) whatever this
+//! machine has, and so that other architectures cross-compile; the machine's own compiler when
+//! `--compatibility linux` asks for a local wheel, when `CC` is set, or (with a warning) when no
+//! zig is installed for a build of this machine's own target.
 
 pub mod stable_abi;
+pub mod zig;
+
+use crate::error::UserError;
+use crate::target::{Compatibility, DEFAULT_GLIBC, Os, Target};
+use zig::Zig;
+
+/// The C compiler cgo uses for one target, as environment for `go build`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CgoToolchain {
+    /// `CC`/`CXX` to set (empty: Go's default, the machine's compiler).
+    pub env: Vec<(String, String)>,
+    /// What was chosen, for `-v`.
+    pub description: String,
+    /// A warning to show (the machine's compiler used where zig would do better).
+    pub warning: Option<String>,
+}
+
+impl CgoToolchain {
+    /// Decides the compiler for `target` on a machine that is `host`. `zig` is looked up only
+    /// when needed.
+    pub fn for_target(
+        target: Target,
+        host: Target,
+        compat: Option<Compatibility>,
+        locate_zig: impl FnOnce() -> Result<Option<Zig>, UserError>,
+    ) -> Result<Self, UserError> {
+        let system = |description: &str, warning: Option<String>| Self {
+            env: Vec::new(),
+            description: description.to_string(),
+            warning,
+        };
+        if target.os != Os::Linux {
+            if target == host {
+                return Ok(system("the machine's C compiler", None));
+            }
+            return Err(UserError::new(format!(
+                "cgo cannot be cross-compiled to {target} by this version of gowright (Linux targets only)"
+            ))
+            .hint(format!("build the {target} wheel on a {target} machine")));
+        }
+        if let Some(Compatibility::Musllinux(..)) = compat {
+            return Err(UserError::new(format!(
+                "`--compatibility {}`: gowright does not build cgo for musl",
+                compat.expect("matched")
+            ))
+            .hint("a Go c-shared library cannot be loaded on musl (golang/go#54805); build manylinux wheels"));
+        }
+        if target == host {
+            if compat == Some(Compatibility::Linux) {
+                return Ok(system(
+                    "the machine's C compiler (--compatibility linux)",
+                    None,
+                ));
+            }
+            if std::env::var_os("CC").is_some_and(|cc| !cc.is_empty()) {
+                return Ok(system("$CC", None));
+            }
+        }
+        let glibc = match compat {
+            Some(Compatibility::Manylinux(major, minor)) => (major, minor),
+            _ => DEFAULT_GLIBC,
+        };
+        let triple = zig::triple(target, glibc).expect("zig has a triple for every Linux target");
+        match locate_zig()? {
+            Some(zig) => Ok(Self {
+                env: vec![
+                    ("CC".to_string(), zig.command("cc", &triple)),
+                    ("CXX".to_string(), zig.command("c++", &triple)),
+                ],
+                description: format!("zig cc -target {triple} ({})", zig.exe.display()),
+                warning: None,
+            }),
+            None if target == host && compat.is_none() => Ok(system(
+                "the machine's C compiler",
+                Some(format!(
+                    "zig was not found, so cgo uses this machine's C compiler and the wheel needs this machine's glibc; for manylinux_{}_{}, {}",
+                    DEFAULT_GLIBC.0,
+                    DEFAULT_GLIBC.1,
+                    zig::INSTALL_HINT
+                )),
+            )),
+            None => Err(UserError::new(format!(
+                "building cgo for {target} (glibc {}.{}) needs zig as the C compiler, and none was found",
+                glibc.0, glibc.1
+            ))
+            .hint(zig::INSTALL_HINT)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> Target {
+        s.parse().unwrap()
+    }
+
+    fn zig() -> Result<Option<Zig>, UserError> {
+        Ok(Some(Zig {
+            exe: "/z/zig".into(),
+        }))
+    }
+
+    #[test]
+    fn zig_for_linux_targets() {
+        let host = t("linux/amd64");
+        let tc = CgoToolchain::for_target(t("linux/arm64"), host, None, zig).unwrap();
+        assert_eq!(
+            tc.env[0],
+            (
+                "CC".into(),
+                "/z/zig cc -target aarch64-linux-gnu.2.17".into()
+            )
+        );
+        let tc = CgoToolchain::for_target(host, host, Some(Compatibility::Manylinux(2, 28)), zig)
+            .unwrap();
+        assert!(tc.env[0].1.ends_with("x86_64-linux-gnu.2.28"));
+        let tc = CgoToolchain::for_target(host, host, Some(Compatibility::Linux), zig).unwrap();
+        assert!(tc.env.is_empty());
+    }
+
+    #[test]
+    fn without_zig() {
+        let host = t("linux/amd64");
+        let none = || Ok(None);
+        let tc = CgoToolchain::for_target(host, host, None, none).unwrap();
+        assert!(tc.env.is_empty() && tc.warning.is_some());
+        assert!(CgoToolchain::for_target(t("linux/arm64"), host, None, none).is_err());
+        let asked = Some(Compatibility::Manylinux(2, 17));
+        assert!(CgoToolchain::for_target(host, host, asked, none).is_err());
+        let err = CgoToolchain::for_target(host, host, Some(Compatibility::Musllinux(1, 2)), zig)
+            .unwrap_err();
+        assert!(err.hint.unwrap().contains("golang/go#54805"));
+        assert!(CgoToolchain::for_target(t("windows/amd64"), host, None, zig).is_err());
+    }
+}

@@ -15,6 +15,21 @@ from packaging.utils import parse_sdist_filename, parse_wheel_filename
 from conftest import run, tool
 
 
+def audit_linux_tags(path: Path, platforms: list[str]) -> None:
+    """`auditwheel show` must agree with the manylinux tag: the glibc it says the wheel needs is
+    never newer than the one the tag claims."""
+    import re
+
+    out = " ".join(run([tool("auditwheel"), "show", path]).stdout.split())
+    found = re.search(r'consistent with the following platform tag:\s*"manylinux_(\d+)_(\d+)_', out)
+    claimed = [tuple(map(int, m.groups())) for p in platforms if (m := re.match(r"manylinux_(\d+)_(\d+)_", p))]
+    if not claimed:
+        return
+    assert found, out
+    needs = tuple(map(int, found.groups()))
+    assert min(claimed) >= needs, f"tagged {platforms}, but auditwheel says {needs}:\n{out}"
+
+
 def check_wheel(path: Path) -> None:
     """twine, check-wheel-contents, auditwheel (Linux), filename round trip, zip and RECORD rules."""
     run([tool("twine"), "check", "--strict", path])
@@ -23,7 +38,7 @@ def check_wheel(path: Path) -> None:
     platforms = sorted({t.platform for t in tags})
     assert path.name.endswith("-" + ".".join(platforms) + ".whl"), "platform tags not sorted"
     if any("linux" in p for p in platforms):
-        run([tool("auditwheel"), "show", path])
+        audit_linux_tags(path, platforms)
     with zipfile.ZipFile(path) as zf:
         infos = zf.infolist()
         names = [i.filename for i in infos]

@@ -149,3 +149,43 @@ def expect_errors(cases):
         else:
             raise AssertionError(text)
 """
+
+
+@pytest.fixture(scope="session")
+def zig_env() -> dict:
+    """The environment with `GOWRIGHT_ZIG` naming the zig of the `ziglang` package installed
+    beside the test tools, so that cgo builds use zig whatever else is installed."""
+    import ziglang
+
+    zig = Path(ziglang.__file__).parent / "zig"
+    assert zig.is_file(), zig
+    return dict(os.environ, GOWRIGHT_ZIG=str(zig))
+
+
+@pytest.fixture(scope="session")
+def arm64_root() -> Path:
+    """An arm64 Debian tree with CPython 3.11 (made once by `.ci/arm64-python.sh`, cached
+    outside the clone), whose interpreter runs here under qemu-user."""
+    out = run(["bash", REPO / ".ci" / "arm64-python.sh"], timeout=900).stdout.strip()
+    root = Path(out.splitlines()[-1])
+    assert (root / "usr" / "bin" / "python3.11").exists(), out
+    assert shutil.which("qemu-aarch64-static"), "qemu-user-static is needed"
+    return root
+
+
+def run_arm64(root: Path, args, *, pythonpath: Path, cwd=None, timeout=900):
+    """Run the arm64 CPython of `root` under qemu-user with `pythonpath` on sys.path."""
+    env = dict(os.environ, PYTHONPATH=str(pythonpath), PYTHONDONTWRITEBYTECODE="1")
+    cmd = ["qemu-aarch64-static", "-L", root, root / "usr" / "bin" / "python3.11", *args]
+    return run(cmd, cwd=cwd, env=env, timeout=timeout)
+
+
+def install_for_arm64(target_dir: Path, *requirements) -> None:
+    """Install wheels (and requirements from PyPI) for linux/arm64 CPython 3.11 into a
+    directory, with this machine's pip: only the tests run under emulation."""
+    platforms = ["manylinux2014_aarch64", "manylinux_2_28_aarch64", "manylinux_2_36_aarch64"]
+    args = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    for p in platforms:
+        args += ["--platform", p]
+    args += ["--python-version", "3.11", "--implementation", "cp", "--only-binary=:all:"]
+    run([*args, "--target", target_dir, *requirements])

@@ -11,37 +11,13 @@ use goblin::mach::load_command::CommandVariant;
 use goblin::pe::header::{COFF_MACHINE_ARM64, COFF_MACHINE_X86, COFF_MACHINE_X86_64};
 
 use crate::error::UserError;
-use crate::target::{Arch, Os, Target};
+use crate::target::{Arch, Compatibility, DEFAULT_GLIBC, Os, Target};
 
-/// Libraries a manylinux wheel may link against without bundling them (the policy list of
-/// PEP 599/600 as published by pypa/auditwheel, plus the dynamic loaders).
-const MANYLINUX_ALLOWED_LIBS: &[&str] = &[
-    "libc.so.6",
-    "libm.so.6",
-    "libdl.so.2",
-    "librt.so.1",
-    "libpthread.so.0",
-    "libresolv.so.2",
-    "libutil.so.1",
-    "libnsl.so.1",
-    "libgcc_s.so.1",
-    "libstdc++.so.6",
-    "libX11.so.6",
-    "libXext.so.6",
-    "libXrender.so.1",
-    "libICE.so.6",
-    "libSM.so.6",
-    "libGL.so.1",
-    "libgobject-2.0.so.0",
-    "libgthread-2.0.so.0",
-    "libglib-2.0.so.0",
-    "ld-linux-x86-64.so.2",
-    "ld-linux-aarch64.so.1",
-    "ld-linux-armhf.so.3",
-    "ld-linux.so.2",
-    "ld64.so.2",
-    "ld64.so.1",
-];
+pub mod manylinux;
+
+/// The revision of the rules that turn a binary into tags; records of inspections made under
+/// other rules are not reused. Raise it when the rules change.
+pub const REVISION: u32 = 2;
 
 /// What inspecting a binary found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,10 +29,13 @@ pub struct BinaryInfo {
 }
 
 /// Inspects the executable at `path`, built for `target`.
-pub fn inspect(path: &Path, target: Target) -> Result<BinaryInfo, UserError> {
+pub fn inspect(
+    path: &Path,
+    target: Target,
+    compat: Option<Compatibility>,
+) -> Result<BinaryInfo, UserError> {
     let data = fs_err::read(path).map_err(|e| UserError::new(e.to_string()))?;
-    inspect_bytes(&data, target)
-        .map_err(|e| UserError::new(format!("`{}`: {}", path.display(), e.message)))
+    inspect_bytes(&data, target, compat).map_err(|e| e.in_file(path))
 }
 
 fn mismatch(target: Target, found: &str) -> UserError {
@@ -66,7 +45,11 @@ fn mismatch(target: Target, found: &str) -> UserError {
 }
 
 /// Inspects an executable held in memory.
-pub fn inspect_bytes(data: &[u8], target: Target) -> Result<BinaryInfo, UserError> {
+pub fn inspect_bytes(
+    data: &[u8],
+    target: Target,
+    compat: Option<Compatibility>,
+) -> Result<BinaryInfo, UserError> {
     let object = Object::parse(data)
         .map_err(|e| UserError::new(format!("not a readable executable: {e}")))?;
     match (object, target.os) {
@@ -92,18 +75,6 @@ pub fn inspect_bytes(data: &[u8], target: Target) -> Result<BinaryInfo, UserErro
                     platform_tags: target.static_linux_tags(),
                 });
             }
-            let disallowed: Vec<&str> = needed
-                .iter()
-                .copied()
-                .filter(|lib| !MANYLINUX_ALLOWED_LIBS.contains(lib) && !lib.starts_with("ld-"))
-                .collect();
-            if !disallowed.is_empty() {
-                return Err(UserError::new(format!(
-                    "the executable links to {}, which no manylinux/musllinux platform guarantees",
-                    disallowed.join(", ")
-                ))
-                .hint("link those libraries statically, or build without cgo (CGO_ENABLED=0)"));
-            }
             let musl = elf.interpreter.is_some_and(|i| i.contains("musl"))
                 || needed.iter().any(|l| l.starts_with("libc.musl"));
             if musl {
@@ -112,14 +83,7 @@ pub fn inspect_bytes(data: &[u8], target: Target) -> Result<BinaryInfo, UserErro
                     platform_tags: target.musllinux_tags((1, 2)),
                 });
             }
-            let glibc = max_glibc_version(&elf).unwrap_or((2, 17));
-            Ok(BinaryInfo {
-                description: format!(
-                    "ELF {name}, dynamically linked, needs GLIBC_{}.{}",
-                    glibc.0, glibc.1
-                ),
-                platform_tags: target.manylinux_tags(glibc),
-            })
+            linux_tags(&elf, target, name, compat)
         }
         (Object::Mach(Mach::Binary(macho)), Os::Darwin) => {
             let (cputype, name) = match target.arch {
@@ -175,25 +139,78 @@ pub fn inspect_bytes(data: &[u8], target: Target) -> Result<BinaryInfo, UserErro
     }
 }
 
-/// The highest `GLIBC_x.y` symbol version the ELF file requires.
-fn max_glibc_version(elf: &goblin::elf::Elf<'_>) -> Option<(u32, u32)> {
-    let verneed = elf.verneed.as_ref()?;
-    let mut max = None;
-    for need in verneed.iter() {
-        for aux in need.iter() {
-            let Some(name) = elf.dynstrtab.get_at(aux.vna_name) else {
-                continue;
-            };
-            let Some(version) = name.strip_prefix("GLIBC_") else {
-                continue;
-            };
-            let mut parts = version.split('.').map(|p| p.parse::<u32>().ok());
-            if let (Some(Some(major)), Some(Some(minor))) = (parts.next(), parts.next()) {
-                max = max.max(Some((major, minor)));
-            }
+/// The platform tags of a dynamically linked glibc ELF file, audited against the manylinux
+/// policies: the most compatible policy it fits, or the one `compat` asks for when that is
+/// newer; a file that fits no policy, or not the one asked for, is refused.
+fn linux_tags(
+    elf: &goblin::elf::Elf<'_>,
+    target: Target,
+    name: &str,
+    compat: Option<Compatibility>,
+) -> Result<BinaryInfo, UserError> {
+    let arch = target.linux_arch();
+    let needs = manylinux::Needs::of(elf);
+    let glibc = needs.max_glibc().unwrap_or(DEFAULT_GLIBC);
+    let description = format!(
+        "ELF {name}, dynamically linked, needs GLIBC_{}.{} and {}",
+        glibc.0,
+        glibc.1,
+        needs.libraries.join(", ")
+    );
+    match compat {
+        Some(Compatibility::Linux) => {
+            return Ok(BinaryInfo {
+                description,
+                platform_tags: vec![format!("linux_{arch}")],
+            });
+        }
+        Some(Compatibility::Musllinux(..)) => {
+            return Err(UserError::new(format!(
+                "it is linked against glibc, so it cannot be tagged {}",
+                compat.expect("matched")
+            ))
+            .hint(
+                "a musllinux wheel needs a binary built for musl; drop the musllinux compatibility",
+            ));
+        }
+        _ => {}
+    }
+    let best = manylinux::best_policy(&needs, arch).map_err(|v| {
+        UserError::new(format!("it fits no manylinux policy: {v}"))
+            .hint("link that library statically (or drop it), or build with --compatibility linux for a wheel only machines like this one install")
+    })?;
+    // Nothing older than manylinux2014 is worth claiming for Go (Go needs Linux 3.2 or newer).
+    let floor = manylinux::policy(DEFAULT_GLIBC).expect("the policy of the default floor exists");
+    let mut chosen = if best.priority > floor.priority {
+        floor
+    } else {
+        best
+    };
+    if let Some(Compatibility::Manylinux(major, minor)) = compat {
+        let asked = manylinux::policy((major, minor)).ok_or_else(|| {
+            UserError::new(format!(
+                "manylinux_{major}_{minor} is not a manylinux policy auditwheel knows"
+            ))
+            .hint("use one of manylinux_2_17, manylinux_2_28, manylinux_2_34, ...")
+        })?;
+        if let Some(v) = manylinux::check(asked, &needs, arch) {
+            return Err(UserError::new(format!(
+                "it is not manylinux_{major}_{minor}: {v}; it fits {}",
+                best.name
+            ))
+            .hint(format!(
+                "build it with zig as the C compiler (`pip install ziglang`), which links against glibc {major}.{minor}, or ask for --compatibility {}",
+                best.name
+            )));
+        }
+        if asked.priority < chosen.priority {
+            chosen = asked;
         }
     }
-    max
+    Ok(BinaryInfo {
+        description,
+        platform_tags: chosen.tags(arch),
+    })
 }
 
 #[cfg(test)]
@@ -202,8 +219,12 @@ mod tests {
 
     #[test]
     fn garbage_is_refused_clearly() {
-        let err =
-            inspect_bytes(b"#!/bin/sh\necho hi\n", "linux/amd64".parse().unwrap()).unwrap_err();
+        let err = inspect_bytes(
+            b"#!/bin/sh\necho hi\n",
+            "linux/amd64".parse().unwrap(),
+            None,
+        )
+        .unwrap_err();
         assert!(err.message.contains("linux/amd64"), "{}", err.message);
     }
 }

@@ -1,0 +1,132 @@
+"""Wheels with C parts for other targets than this machine, and the manylinux audit: cgo is
+compiled with zig (`ziglang` from PyPI) against glibc 2.17, the linux/arm64 wheels are run in an
+arm64 CPython under qemu-user, and every Linux tag must be what auditwheel finds."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from checks import check_wheel, elf_machine
+from conftest import (
+    EXAMPLES,
+    gowright,
+    install_for_arm64,
+    make_venv,
+    run,
+    run_arm64,
+    tool,
+)
+
+EM_X86_64, EM_AARCH64 = 62, 183
+
+
+def built(proc) -> list[Path]:
+    return [Path(line) for line in proc.stdout.split()]
+
+
+def test_jwt_library_for_linux_amd64_and_arm64(gowright_bin, project, zig_env, arm64_root, tmp_path):
+    """examples/jwt cross-compiled to both Linux architectures at manylinux_2_17; its whole
+    interop suite against PyJWT passes in an arm64 CPython."""
+    proj = project("jwt")
+    proc = gowright(
+        gowright_bin, "build", "-v", "--target", "linux/amd64", "--target", "linux/arm64",
+        cwd=proj, env=zig_env,
+    )
+    assert "zig cc -target aarch64-linux-gnu.2.17" in proc.stderr, proc.stderr
+    wheels = {("aarch64.whl" if w.name.endswith("aarch64.whl") else "x86_64.whl"): w for w in built(proc)}
+    assert sorted(w.name for w in wheels.values()) == [
+        "gojwt-0.1.0-cp311-abi3-manylinux2014_aarch64.manylinux_2_17_aarch64.whl",
+        "gojwt-0.1.0-cp311-abi3-manylinux2014_x86_64.manylinux_2_17_x86_64.whl",
+    ]
+    for arch, machine in [("aarch64.whl", EM_AARCH64), ("x86_64.whl", EM_X86_64)]:
+        wheel = wheels[arch]
+        check_wheel(wheel)
+        run([tool("abi3audit"), "--strict", "--report", wheel])
+        with zipfile.ZipFile(wheel) as zf:
+            assert elf_machine(zf.read("gojwt/_gojwt.abi3.so")) == machine
+
+    # amd64: installed and used on this machine, although built for glibc 2.17.
+    python = make_venv(tmp_path / "venv", with_uv=True)
+    run([tool("uv"), "pip", "install", "--quiet", "--python", python, wheels["x86_64.whl"]])
+    code = "import gojwt; t = gojwt.encode({'a': 1}, 'k' * 32, algorithm='HS256'); print(gojwt.decode(t, 'k' * 32, algorithms=['HS256']))"
+    assert run([python, "-c", code]).stdout.strip() == "{'a': 1}"
+
+    # arm64: the interop suite, in an arm64 CPython under qemu.
+    site = tmp_path / "arm64-site"
+    install_for_arm64(site, wheels["aarch64.whl"], "PyJWT", "cryptography", "pytest")
+    out = run_arm64(
+        arm64_root,
+        ["-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", EXAMPLES / "jwt" / "tests"],
+        pythonpath=site,
+    ).stdout
+    assert " passed" in out and "failed" not in out, out
+
+
+def test_lib_fixtures_run_on_arm64(gowright_bin, project, zig_env, arm64_root, tmp_path):
+    """Handles, structs and collections cross the boundary on arm64 as on amd64."""
+    proj = project("handles-lib")
+    wheel = built(gowright(gowright_bin, "build", "--target", "linux/arm64", cwd=proj, env=zig_env))[0]
+    check_wheel(wheel)
+    site = tmp_path / "site"
+    install_for_arm64(site, wheel)
+    code = (
+        "import copy, platform, threading, counter as h\n"
+        "g = h.new_guarded()\n"
+        "ts = [threading.Thread(target=lambda: [g.add(1) for _ in range(200)]) for _ in range(8)]\n"
+        "[t.start() for t in ts]; [t.join() for t in ts]\n"
+        "c = h.new_counter('c'); c.inc(5); d = copy.copy(c); del c\n"
+        "print(platform.machine(), g.add(0), d.value())\n"
+    )
+    out = run_arm64(arm64_root, ["-c", code], pythonpath=site).stdout.split()
+    assert out == ["aarch64", "1600", "5"], out
+
+
+def test_cgo_command_for_linux_arm64(gowright_bin, project, zig_env, arm64_root, tmp_path):
+    proj = project("cgo-main")
+    wheel = built(gowright(gowright_bin, "build", "--target", "linux/arm64", cwd=proj, env=zig_env))[0]
+    assert wheel.name == "cgo_main-0.2.0-py3-none-manylinux2014_aarch64.manylinux_2_17_aarch64.whl"
+    check_wheel(wheel)
+    with zipfile.ZipFile(wheel) as zf:
+        exe = tmp_path / "cgo-main-arm64"
+        exe.write_bytes(zf.read("cgo_main-0.2.0.data/scripts/cgo-main"))
+    exe.chmod(0o755)
+    out = run(["qemu-aarch64-static", "-L", arm64_root, exe]).stdout
+    assert out == "cgo says 42\n"
+
+
+def test_host_cgo_with_zig_is_manylinux_2_17(gowright_bin, project, zig_env, tmp_path):
+    proj = project("cgo-main")
+    wheel = built(gowright(gowright_bin, "build", cwd=proj, env=zig_env))[0]
+    assert wheel.name.endswith("-py3-none-manylinux2014_x86_64.manylinux_2_17_x86_64.whl"), wheel
+    check_wheel(wheel)
+    python = make_venv(tmp_path / "venv", with_uv=True)
+    run([tool("uv"), "pip", "install", "--quiet", "--python", python, wheel])
+    assert run([tmp_path / "venv" / "bin" / "cgo-main"]).stdout == "cgo says 42\n"
+
+
+def test_compatibility_chooses_the_glibc_floor(gowright_bin, project, zig_env):
+    proj = project("scalars-lib")
+    proc = gowright(gowright_bin, "build", "-v", "--compatibility", "manylinux_2_28", cwd=proj, env=zig_env)
+    assert "x86_64-linux-gnu.2.28" in proc.stderr
+    wheel = built(proc)[0]
+    assert wheel.name.endswith("-cp311-abi3-manylinux_2_28_x86_64.whl"), wheel
+    check_wheel(wheel)
+
+
+def test_library_outside_the_policy_is_refused(gowright_bin, project, tmp_path):
+    """A cgo command linking libcrypt (no manylinux policy allows it) is refused, naming the
+    library; `--compatibility linux` builds it for local use with a plain linux tag."""
+    import os
+
+    proj = project("crypt-bin")
+    env = dict(os.environ, CC="gcc")
+    proc = gowright(gowright_bin, "build", cwd=proj, env=env, check=False)
+    assert proc.returncode == 1
+    assert "libcrypt.so.1" in proc.stderr and "--compatibility linux" in proc.stderr, proc.stderr
+    assert not (proj / "dist").exists()
+    wheel = built(gowright(gowright_bin, "build", "--compatibility", "linux", cwd=proj, env=env))[0]
+    assert wheel.name == "crypt_bin-0.1.0-py3-none-linux_x86_64.whl"
+    python = make_venv(tmp_path / "venv")
+    run([python, "-m", "pip", "install", "--quiet", wheel])
+    assert run([tmp_path / "venv" / "bin" / "crypt-bin"]).stdout.startswith("ab")
