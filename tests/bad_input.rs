@@ -1719,8 +1719,8 @@ fn go_toolchain_and_code() {
                 "main.go",
                 "package main\n\n// int two(void) { return 2; }\nimport \"C\"\n\nfunc main() { println(C.two()) }\n",
             )],
-            args: &["build", "--target", "windows/amd64"],
-            expect: &["cgo", "windows/amd64"],
+            args: &["build", "--target", "darwin/arm64"],
+            expect: &["cgo", "darwin/arm64"],
             ..BASE
         },
         Case {

@@ -127,8 +127,22 @@ pub fn inspect_bytes(
                     &format!("a PE file for machine {:#x}", pe.header.coff_header.machine),
                 ));
             }
+            let mut dlls: Vec<String> = pe.libraries.iter().map(|l| l.to_string()).collect();
+            dlls.sort();
+            dlls.dedup();
+            // A versioned python3XY.dll would tie an abi3 module to one CPython.
+            if let Some(dll) = dlls.iter().find(|d| {
+                let lower = d.to_ascii_lowercase();
+                lower.starts_with("python3") && lower != "python3.dll"
+            }) {
+                return Err(UserError::new(format!(
+                    "it imports {dll}, which ties it to one CPython version"
+                ))
+                .hint("an abi3 module must import python3.dll only; please report this"));
+            }
+            let kind = if pe.is_lib { "DLL" } else { "executable" };
             Ok(BinaryInfo {
-                description: format!("PE {name} executable"),
+                description: format!("PE {name} {kind}, imports {}", dlls.join(", ")),
                 platform_tags: vec![target.windows_tag().to_string()],
             })
         }

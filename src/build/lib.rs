@@ -142,7 +142,12 @@ pub fn build(
         &gen_c::render(&binding, module, &ext_name),
     )?;
 
-    let output = plan.target_dir(target).join(format!("{ext_name}.abi3.so"));
+    // CPython finds an abi3 module as `name.abi3.so`, on Windows as `name.pyd`.
+    let ext_file = match target.os {
+        Os::Windows => format!("{ext_name}.pyd"),
+        _ => format!("{ext_name}.abi3.so"),
+    };
+    let output = plan.target_dir(target).join(&ext_file);
     let relative_gen = format!(
         "./{}",
         crate::metadata::slash_path(gen_dir.strip_prefix(&cfg.root)?)
@@ -156,9 +161,15 @@ pub fn build(
     }
     let mut extra_env = vec![("CGO_CFLAGS".to_string(), cflags)];
     extra_env.extend(toolchain.env.iter().cloned());
-    if target.os == Os::Darwin {
-        extra_env.push(("CGO_LDFLAGS".into(), "-undefined dynamic_lookup".into()));
-    }
+    extra_env.extend(
+        toolchain.extension_env(
+            target,
+            &plan
+                .build_dir
+                .join("tools")
+                .join(format!("python3-{}", target.goarch())),
+        )?,
+    );
     printer.detail(format!(
         "{target}: go build -buildmode=c-shared ({} functions), C compiler: {}",
         binding.functions.len(),
@@ -187,7 +198,7 @@ pub fn build(
     printer.detail(format!("{target}: {}", info.description));
     let mut wheel = WheelBuilder::new();
     let generated = vec![
-        GeneratedFile::new(format!("{ext_name}.abi3.so"), fs_err::read(&output)?).executable(),
+        GeneratedFile::new(ext_file, fs_err::read(&output)?).executable(),
         GeneratedFile::new(format!("{ext_name}.pyi"), gen_py::render_stub(&binding)),
         GeneratedFile::new("py.typed", Vec::new()).only_if_missing(),
     ];

@@ -23,6 +23,8 @@ pub struct CgoToolchain {
     pub description: String,
     /// A warning to show (the machine's compiler used where zig would do better).
     pub warning: Option<String>,
+    /// The zig in use, if any.
+    pub zig: Option<Zig>,
 }
 
 impl CgoToolchain {
@@ -38,15 +40,34 @@ impl CgoToolchain {
             env: Vec::new(),
             description: description.to_string(),
             warning,
+            zig: None,
+        };
+        let with_zig = |zig: Zig, triple: &str| Self {
+            env: vec![
+                ("CC".to_string(), zig.command("cc", triple)),
+                ("CXX".to_string(), zig.command("c++", triple)),
+            ],
+            description: format!("zig cc -target {triple} ({})", zig.exe.display()),
+            warning: None,
+            zig: Some(zig),
         };
         if target.os != Os::Linux {
             if target == host {
                 return Ok(system("the machine's C compiler", None));
             }
-            return Err(UserError::new(format!(
-                "cgo cannot be cross-compiled to {target} by this version of gowright (Linux targets only)"
-            ))
-            .hint(format!("build the {target} wheel on a {target} machine")));
+            let Some(triple) = zig::triple(target, DEFAULT_GLIBC) else {
+                return Err(UserError::new(format!(
+                    "cgo cannot be cross-compiled to {target} by this version of gowright (Linux and Windows targets only)"
+                ))
+                .hint(format!("build the {target} wheel on a {target} machine")));
+            };
+            return match locate_zig()? {
+                Some(zig) => Ok(with_zig(zig, &triple)),
+                None => Err(UserError::new(format!(
+                    "building cgo for {target} needs zig as the C compiler, and none was found"
+                ))
+                .hint(zig::INSTALL_HINT)),
+            };
         }
         if let Some(Compatibility::Musllinux(..)) = compat {
             return Err(UserError::new(format!(
@@ -72,14 +93,7 @@ impl CgoToolchain {
         };
         let triple = zig::triple(target, glibc).expect("zig has a triple for every Linux target");
         match locate_zig()? {
-            Some(zig) => Ok(Self {
-                env: vec![
-                    ("CC".to_string(), zig.command("cc", &triple)),
-                    ("CXX".to_string(), zig.command("c++", &triple)),
-                ],
-                description: format!("zig cc -target {triple} ({})", zig.exe.display()),
-                warning: None,
-            }),
+            Some(zig) => Ok(with_zig(zig, &triple)),
             None if target == host && compat.is_none() => Ok(system(
                 "the machine's C compiler",
                 Some(format!(
@@ -95,6 +109,38 @@ impl CgoToolchain {
             ))
             .hint(zig::INSTALL_HINT)),
         }
+    }
+}
+
+impl CgoToolchain {
+    /// The linker settings of a CPython extension module for `target`: on Windows the import
+    /// library of `python3.dll` (made in `dir`), so the module imports that DLL only; on macOS
+    /// Python's symbols are left to the loader, never linked against a libpython.
+    pub fn extension_env(
+        &self,
+        target: Target,
+        dir: &std::path::Path,
+    ) -> anyhow::Result<Vec<(String, String)>> {
+        let flags = match target.os {
+            Os::Windows => {
+                let zig = self.zig.as_ref().ok_or_else(|| {
+                    UserError::new(format!(
+                        "extension modules for {target} are linked against python3.dll through an import library that zig makes, and no zig was found"
+                    ))
+                    .hint(zig::INSTALL_HINT)
+                })?;
+                let lib = stable_abi::import_library(zig, target, dir)?;
+                let dir = lib.parent().expect("the library is in a directory");
+                format!("-L{} -lpython3", dir.display())
+            }
+            Os::Darwin => "-undefined dynamic_lookup".to_string(),
+            Os::Linux => return Ok(Vec::new()),
+        };
+        let flags = match std::env::var("CGO_LDFLAGS") {
+            Ok(user) if !user.is_empty() => format!("{user} {flags}"),
+            _ => flags,
+        };
+        Ok(vec![("CGO_LDFLAGS".to_string(), flags)])
     }
 }
 
@@ -142,6 +188,9 @@ mod tests {
         let err = CgoToolchain::for_target(host, host, Some(Compatibility::Musllinux(1, 2)), zig)
             .unwrap_err();
         assert!(err.hint.unwrap().contains("golang/go#54805"));
-        assert!(CgoToolchain::for_target(t("windows/amd64"), host, None, zig).is_err());
+        assert!(CgoToolchain::for_target(t("darwin/arm64"), host, None, zig).is_err());
+        assert!(CgoToolchain::for_target(t("windows/amd64"), host, None, none).is_err());
+        let tc = CgoToolchain::for_target(t("windows/arm64"), host, None, zig).unwrap();
+        assert!(tc.env[0].1.ends_with("-target aarch64-windows-gnu"));
     }
 }

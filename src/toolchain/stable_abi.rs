@@ -6,7 +6,7 @@
 //! Written by hand (no crate provides C declarations of the stable ABI); the tests below
 //! compare every layout and constant with the real `<Python.h>` of the Python running them.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The header's text.
 pub const HEADER: &str = include_str!("abi3.h");
@@ -22,6 +22,60 @@ pub fn write_header(dir: &Path) -> anyhow::Result<()> {
     }
     fs_err::write(path, HEADER)?;
     Ok(())
+}
+
+/// The module-definition file of `python3.dll` for the names the header declares: what an
+/// import library is made from.
+pub fn def_file() -> String {
+    let mut out = String::from("LIBRARY python3.dll\nEXPORTS\n");
+    for name in functions() {
+        out.push_str(name);
+        out.push('\n');
+    }
+    for name in data() {
+        out.push_str(name);
+        out.push_str(" DATA\n");
+    }
+    out
+}
+
+/// Makes `libpython3.a`, the import library of `python3.dll` for `target` (a Windows target),
+/// in `dir` with zig's dlltool, unless it is there already for the same declarations. A `.pyd`
+/// linked with it imports `python3.dll` only, the stable-ABI DLL of every CPython 3.x.
+pub fn import_library(
+    zig: &super::zig::Zig,
+    target: crate::target::Target,
+    dir: &Path,
+) -> anyhow::Result<PathBuf> {
+    use crate::target::Arch;
+    let machine = match target.arch {
+        Arch::Arm64 => "arm64",
+        Arch::I386 => "i386",
+        _ => "i386:x86-64",
+    };
+    fs_err::create_dir_all(dir)?;
+    let def = dir.join("python3.def");
+    let lib = dir.join("libpython3.a");
+    let text = def_file();
+    if lib.is_file() && std::fs::read_to_string(&def).is_ok_and(|old| old == text) {
+        return Ok(lib);
+    }
+    fs_err::write(&def, &text)?;
+    let mut cmd = crate::process::ProcessBuilder::new(&zig.exe);
+    cmd.arg("dlltool")
+        .arg("-d")
+        .arg(&def)
+        .arg("-l")
+        .arg(&lib)
+        .args(["-m", machine])
+        .timeout(std::time::Duration::from_secs(120));
+    cmd.output().map_err(|e| {
+        crate::error::UserError::new(format!(
+            "cannot make the import library of python3.dll: {e}"
+        ))
+        .hint(super::zig::INSTALL_HINT)
+    })?;
+    Ok(lib)
 }
 
 /// The functions the header declares (for the import library of `python3.dll`).
@@ -63,6 +117,9 @@ mod tests {
         assert!(data.contains(&"_Py_NoneStruct"));
         assert!(data.contains(&"PyExc_TypeError"));
         assert!(!data.iter().any(|d| d.contains('(')));
+        let def = def_file();
+        assert!(def.starts_with("LIBRARY python3.dll\nEXPORTS\n"));
+        assert!(def.contains("\nPyModule_Create2\n") && def.contains("\nPyExc_TypeError DATA\n"));
     }
 
     /// A C program printing the layouts and constants the header defines, compiled once

@@ -86,7 +86,13 @@ pub fn triple(target: Target, glibc: (u32, u32)) -> Option<String> {
             };
             Some(format!("{arch}-linux-{abi}.{major}.{minor}"))
         }
-        Os::Darwin | Os::Windows => None,
+        Os::Windows => match target.arch {
+            Arch::Amd64 => Some("x86_64-windows-gnu".to_string()),
+            Arch::Arm64 => Some("aarch64-windows-gnu".to_string()),
+            Arch::I386 => Some("x86-windows-gnu".to_string()),
+            _ => None,
+        },
+        Os::Darwin => None,
     }
 }
 
@@ -144,7 +150,11 @@ mod tests {
             triple(t("linux/arm64"), (2, 28)).as_deref(),
             Some("aarch64-linux-gnu.2.28")
         );
-        assert_eq!(triple(t("windows/amd64"), (2, 17)), None);
+        assert_eq!(
+            triple(t("windows/arm64"), (2, 17)).as_deref(),
+            Some("aarch64-windows-gnu")
+        );
+        assert_eq!(triple(t("darwin/arm64"), (2, 17)), None);
     }
 
     #[test]

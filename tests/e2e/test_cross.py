@@ -13,8 +13,10 @@ from conftest import (
     gowright,
     install_for_arm64,
     make_venv,
+    install_for_windows,
     run,
     run_arm64,
+    run_windows,
     tool,
 )
 
@@ -130,3 +132,70 @@ def test_library_outside_the_policy_is_refused(gowright_bin, project, tmp_path):
     python = make_venv(tmp_path / "venv")
     run([python, "-m", "pip", "install", "--quiet", wheel])
     assert run([tmp_path / "venv" / "bin" / "crypt-bin"]).stdout.startswith("ab")
+
+
+def pe_imports_and_exports(data: bytes) -> tuple[set[str], set[str]]:
+    """The DLLs a PE file imports and the names it exports (read with pefile)."""
+    import pefile
+
+    pe = pefile.PE(data=data)
+    imports = {entry.dll.decode() for entry in pe.DIRECTORY_ENTRY_IMPORT}
+    exports = {s.name.decode() for s in pe.DIRECTORY_ENTRY_EXPORT.symbols if s.name}
+    return imports, exports
+
+
+def test_jwt_library_for_windows(gowright_bin, project, zig_env, windows_python, tmp_path):
+    """examples/jwt for Windows amd64 and arm64: each `.pyd` imports python3.dll (never a
+    versioned python3XY.dll) and system DLLs only; the amd64 one passes the interop suite in a
+    Windows CPython under wine."""
+    from checks import pe_machine
+
+    proj = project("jwt")
+    proc = gowright(
+        gowright_bin, "build", "--target", "windows/amd64", "--target", "windows/arm64",
+        cwd=proj, env=zig_env,
+    )
+    wheels = {w.name.rsplit("-", 1)[-1]: w for w in built(proc)}
+    assert sorted(wheels) == ["win_amd64.whl", "win_arm64.whl"], wheels
+    for tag, machine in [("win_amd64.whl", 0x8664), ("win_arm64.whl", 0xAA64)]:
+        wheel = wheels[tag]
+        assert wheel.name.startswith("gojwt-0.1.0-cp311-abi3-"), wheel
+        check_wheel(wheel)
+        run([tool("abi3audit"), "--strict", "--report", wheel])
+        with zipfile.ZipFile(wheel) as zf:
+            pyd = zf.read("gojwt/_gojwt.pyd")
+        assert pe_machine(pyd) == machine
+        imports, exports = pe_imports_and_exports(pyd)
+        assert "python3.dll" in imports, imports
+        assert all(
+            d == "python3.dll" or d == "KERNEL32.dll" or d.startswith("api-ms-win-crt-") for d in imports
+        ), imports
+        assert "PyInit__gojwt" in exports, sorted(exports)[:10]
+
+    site = tmp_path / "win-site"
+    install_for_windows(site, wheels["win_amd64.whl"], "PyJWT", "cryptography", "pytest")
+    out = run_windows(
+        windows_python,
+        ["-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "tests"],
+        pythonpath=site,
+        cwd=EXAMPLES / "jwt",
+    ).stdout
+    assert " passed" in out and "failed" not in out and "error" not in out.lower(), out
+
+
+def test_windows_commands_run_under_wine(gowright_bin, project, zig_env, windows_python, tmp_path):
+    """A pure-Go command and a cgo one (compiled with zig) for windows/amd64 run under wine."""
+    for fixture, exe_name, args, expected in [
+        ("hello-bin", "hello-bin.exe", ["wine"], "Hello, wine!"),
+        ("cgo-main", "cgo-main.exe", [], "cgo says 42"),
+    ]:
+        proj = project(fixture)
+        wheel = built(gowright(gowright_bin, "build", "--target", "windows/amd64", cwd=proj, env=zig_env))[0]
+        assert wheel.name.endswith("-py3-none-win_amd64.whl"), wheel
+        check_wheel(wheel)
+        with zipfile.ZipFile(wheel) as zf:
+            member = next(n for n in zf.namelist() if n.endswith("/scripts/" + exe_name))
+            exe = tmp_path / exe_name
+            exe.write_bytes(zf.read(member))
+        out = run([Path(__file__).resolve().parents[2] / ".ci" / "wine-run.sh", exe, *args]).stdout
+        assert out.strip().replace("\r", "") == expected, out
