@@ -1714,16 +1714,6 @@ fn go_toolchain_and_code() {
             ..BASE
         },
         Case {
-            name: "cgo-cross-target",
-            files: &[(
-                "main.go",
-                "package main\n\n// int two(void) { return 2; }\nimport \"C\"\n\nfunc main() { println(C.two()) }\n",
-            )],
-            args: &["build", "--target", "darwin/arm64"],
-            expect: &["cgo", "darwin/arm64"],
-            ..BASE
-        },
-        Case {
             name: "go-source-symlink-outside",
             setup: Some(main_go_to_outside),
             args: &["build"],

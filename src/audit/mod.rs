@@ -17,7 +17,7 @@ pub mod manylinux;
 
 /// The revision of the rules that turn a binary into tags; records of inspections made under
 /// other rules are not reused. Raise it when the rules change.
-pub const REVISION: u32 = 2;
+pub const REVISION: u32 = 3;
 
 /// What inspecting a binary found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,8 +110,33 @@ pub fn inspect_bytes(
                     )
                 })?;
             let version = (minos >> 16, (minos >> 8) & 0xff);
+            if let Some(lib) = macho
+                .libs
+                .iter()
+                .find(|l| l.contains("Python.framework") || l.contains("libpython"))
+            {
+                return Err(UserError::new(format!(
+                    "it links {lib}, so it would load only beside that one Python"
+                ))
+                .hint("an extension module leaves Python's symbols to the loader (-undefined dynamic_lookup); please report this"));
+            }
+            let signed = macho
+                .load_commands
+                .iter()
+                .any(|lc| matches!(lc.command, CommandVariant::CodeSignature(_)));
+            if target.arch == Arch::Arm64 && !signed {
+                return Err(UserError::new(
+                    "it has no code signature (LC_CODE_SIGNATURE), which macOS on Apple Silicon requires of every binary",
+                )
+                .hint("link with a linker that signs ad hoc (zig, Apple's ld), or sign it with `codesign -s -`"));
+            }
             Ok(BinaryInfo {
-                description: format!("Mach-O {name}, macOS {}.{}+", version.0, version.1),
+                description: format!(
+                    "Mach-O {name}, macOS {}.{}+{}",
+                    version.0,
+                    version.1,
+                    if signed { ", signed ad hoc" } else { "" }
+                ),
                 platform_tags: vec![target.macos_tag(version)],
             })
         }

@@ -51,18 +51,17 @@ fn build_tool(go: &GoToolchain, tools_dir: &Path) -> anyhow::Result<std::path::P
     if exe.is_file() {
         return Ok(exe);
     }
-    // Per-process names: builds of several projects may share the tools directory.
-    let pid = std::process::id();
-    let src = tools_dir.join(format!("apidump-src-{key}-{pid}"));
-    fs_err::create_dir_all(&src)?;
+    // Private names: builds of several targets and projects may build the helper at once.
+    fs_err::create_dir_all(tools_dir)?;
+    let src_dir = tempfile::Builder::new()
+        .prefix(&format!("apidump-src-{key}."))
+        .tempdir_in(tools_dir)?;
+    let src = src_dir.path();
     fs_err::write(src.join("main.go"), MAIN_GO)?;
     fs_err::write(src.join("go.mod"), GO_MOD)?;
-    let partial = tools_dir.join(format!(
-        "apidump-{key}.{pid}.partial{}",
-        std::env::consts::EXE_SUFFIX
-    ));
+    let partial = src.join(format!("apidump{}", std::env::consts::EXE_SUFFIX));
     let mut cmd = ProcessBuilder::new(&go.go);
-    cmd.cwd(&src)
+    cmd.cwd(src)
         .env("CGO_ENABLED", "0")
         .env("GOFLAGS", "-mod=mod")
         .env("GOWORK", "off")
@@ -74,7 +73,7 @@ fn build_tool(go: &GoToolchain, tools_dir: &Path) -> anyhow::Result<std::path::P
         .env("GOARCH", go.host.goarch());
     cmd.output()
         .map_err(|e| anyhow::anyhow!("cannot build gowright's apidump helper:\n{e}"))?;
+    // A rename within the directory: a build running at once finds the whole file or none.
     fs_err::rename(&partial, &exe)?;
-    let _ = fs_err::remove_dir_all(&src);
     Ok(exe)
 }

@@ -99,19 +99,24 @@ pub fn build(
         }
         (false, None) => go.build(&request(false, Vec::new())).map_err(build_error)?,
         (true, _) => {
-            let toolchain =
-                CgoToolchain::for_target(target, go.host, plan.compatibility, Zig::locate_once)
-                    .map_err(|e| {
-                        let file = package.cgo_files.first().map(|f| f.display().to_string());
-                        UserError {
-                            message: format!(
-                                "the Go package uses cgo ({}): {}",
-                                file.unwrap_or_default(),
-                                e.message
-                            ),
-                            hint: e.hint,
-                        }
-                    })?;
+            let toolchain = CgoToolchain::for_target(
+                target,
+                go.host,
+                plan.compatibility,
+                &go.version,
+                Zig::locate_once,
+            )
+            .map_err(|e| {
+                let file = package.cgo_files.first().map(|f| f.display().to_string());
+                UserError {
+                    message: format!(
+                        "the Go package uses cgo ({}): {}",
+                        file.unwrap_or_default(),
+                        e.message
+                    ),
+                    hint: e.hint,
+                }
+            })?;
             if let Some(warning) = &toolchain.warning {
                 printer.warn(warning);
             }
@@ -119,8 +124,10 @@ pub fn build(
                 "{target}: go build (cgo on, C compiler: {})",
                 toolchain.description
             ));
-            go.build(&request(true, toolchain.env))
-                .map_err(build_error)?
+            let ldflags = toolchain.ldflags(target, &plan.ldflags);
+            let mut cgo_request = request(true, toolchain.env.clone());
+            cgo_request.ldflags = &ldflags;
+            go.build(&cgo_request).map_err(build_error)?
         }
     }
 

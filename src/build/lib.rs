@@ -68,8 +68,13 @@ pub fn build(
         .hint("use bindings = \"bin\" to ship the command, or point `go-package` at a library package")
         .into());
     }
-    let toolchain =
-        CgoToolchain::for_target(target, go.host, plan.compatibility, Zig::locate_once)?;
+    let toolchain = CgoToolchain::for_target(
+        target,
+        go.host,
+        plan.compatibility,
+        &go.version,
+        Zig::locate_once,
+    )?;
     if let Some(warning) = &toolchain.warning {
         printer.warn(warning);
     }
@@ -181,7 +186,7 @@ pub fn build(
         target,
         cgo: true,
         tags: &plan.tags,
-        ldflags: &plan.ldflags,
+        ldflags: &toolchain.ldflags(target, &plan.ldflags),
         output: &output,
         buildmode: Some("c-shared"),
         extra_env,

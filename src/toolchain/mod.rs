@@ -7,6 +7,7 @@
 //! `--compatibility linux` asks for a local wheel, when `CC` is set, or (with a warning) when no
 //! zig is installed for a build of this machine's own target.
 
+pub mod macos;
 pub mod stable_abi;
 pub mod zig;
 
@@ -30,12 +31,15 @@ pub struct CgoToolchain {
 impl CgoToolchain {
     /// Decides the compiler for `target` on a machine that is `host`. `zig` is looked up only
     /// when needed.
+    /// `go_version` (`go1.26.8`) decides the minimum macOS.
     pub fn for_target(
         target: Target,
         host: Target,
         compat: Option<Compatibility>,
+        go_version: &str,
         locate_zig: impl FnOnce() -> Result<Option<Zig>, UserError>,
     ) -> Result<Self, UserError> {
+        let macos = macos::minimum_macos(go_version);
         let system = |description: &str, warning: Option<String>| Self {
             env: Vec::new(),
             description: description.to_string(),
@@ -55,19 +59,31 @@ impl CgoToolchain {
             if target == host {
                 return Ok(system("the machine's C compiler", None));
             }
-            let Some(triple) = zig::triple(target, DEFAULT_GLIBC) else {
+            let Some(triple) = zig::triple(target, DEFAULT_GLIBC, macos) else {
                 return Err(UserError::new(format!(
-                    "cgo cannot be cross-compiled to {target} by this version of gowright (Linux and Windows targets only)"
+                    "cgo cannot be cross-compiled to {target} by this version of gowright"
                 ))
                 .hint(format!("build the {target} wheel on a {target} machine")));
             };
-            return match locate_zig()? {
-                Some(zig) => Ok(with_zig(zig, &triple)),
-                None => Err(UserError::new(format!(
+            let Some(zig) = locate_zig()? else {
+                return Err(UserError::new(format!(
                     "building cgo for {target} needs zig as the C compiler, and none was found"
                 ))
-                .hint(zig::INSTALL_HINT)),
+                .hint(zig::INSTALL_HINT));
             };
+            let mut chosen = with_zig(zig, &triple);
+            if target.os == Os::Darwin {
+                // The names of Apple's frameworks Go links, without the SDK (see `macos`).
+                let dir = macos::stub_dir().map_err(|e| {
+                    UserError::new(format!("cannot write the macOS link stubs: {e}"))
+                        .hint("check that the temporary directory is writable")
+                })?;
+                for (_, value) in &mut chosen.env {
+                    value.push(' ');
+                    value.push_str(&macos::stub_flags(&dir));
+                }
+            }
+            return Ok(chosen);
         }
         if let Some(Compatibility::Musllinux(..)) = compat {
             return Err(UserError::new(format!(
@@ -91,7 +107,8 @@ impl CgoToolchain {
             Some(Compatibility::Manylinux(major, minor)) => (major, minor),
             _ => DEFAULT_GLIBC,
         };
-        let triple = zig::triple(target, glibc).expect("zig has a triple for every Linux target");
+        let triple =
+            zig::triple(target, glibc, macos).expect("zig has a triple for every Linux target");
         match locate_zig()? {
             Some(zig) => Ok(with_zig(zig, &triple)),
             None if target == host && compat.is_none() => Ok(system(
@@ -113,6 +130,16 @@ impl CgoToolchain {
 }
 
 impl CgoToolchain {
+    /// The `-ldflags` items to link with: for macOS through zig, without `-s`. Go turns `-s`
+    /// into `-Wl,-S -Wl,-x` for the external linker, and zig's Mach-O linker then writes an
+    /// indirect symbol table that points past the symbols it kept (`-w`, no DWARF, stays).
+    pub fn ldflags(&self, target: Target, ldflags: &[String]) -> Vec<String> {
+        if target.os == Os::Darwin && self.zig.is_some() {
+            return ldflags.iter().filter(|f| *f != "-s").cloned().collect();
+        }
+        ldflags.to_vec()
+    }
+
     /// The linker settings of a CPython extension module for `target`: on Windows the import
     /// library of `python3.dll` (made in `dir`), so the module imports that DLL only; on macOS
     /// Python's symbols are left to the loader, never linked against a libpython.
@@ -152,6 +179,8 @@ mod tests {
         s.parse().unwrap()
     }
 
+    const GO: &str = "go1.26.8";
+
     fn zig() -> Result<Option<Zig>, UserError> {
         Ok(Some(Zig {
             exe: "/z/zig".into(),
@@ -161,7 +190,7 @@ mod tests {
     #[test]
     fn zig_for_linux_targets() {
         let host = t("linux/amd64");
-        let tc = CgoToolchain::for_target(t("linux/arm64"), host, None, zig).unwrap();
+        let tc = CgoToolchain::for_target(t("linux/arm64"), host, None, GO, zig).unwrap();
         assert_eq!(
             tc.env[0],
             (
@@ -169,10 +198,11 @@ mod tests {
                 "/z/zig cc -target aarch64-linux-gnu.2.17".into()
             )
         );
-        let tc = CgoToolchain::for_target(host, host, Some(Compatibility::Manylinux(2, 28)), zig)
-            .unwrap();
+        let tc =
+            CgoToolchain::for_target(host, host, Some(Compatibility::Manylinux(2, 28)), GO, zig)
+                .unwrap();
         assert!(tc.env[0].1.ends_with("x86_64-linux-gnu.2.28"));
-        let tc = CgoToolchain::for_target(host, host, Some(Compatibility::Linux), zig).unwrap();
+        let tc = CgoToolchain::for_target(host, host, Some(Compatibility::Linux), GO, zig).unwrap();
         assert!(tc.env.is_empty());
     }
 
@@ -180,17 +210,23 @@ mod tests {
     fn without_zig() {
         let host = t("linux/amd64");
         let none = || Ok(None);
-        let tc = CgoToolchain::for_target(host, host, None, none).unwrap();
+        let tc = CgoToolchain::for_target(host, host, None, GO, none).unwrap();
         assert!(tc.env.is_empty() && tc.warning.is_some());
-        assert!(CgoToolchain::for_target(t("linux/arm64"), host, None, none).is_err());
+        assert!(CgoToolchain::for_target(t("linux/arm64"), host, None, GO, none).is_err());
         let asked = Some(Compatibility::Manylinux(2, 17));
-        assert!(CgoToolchain::for_target(host, host, asked, none).is_err());
-        let err = CgoToolchain::for_target(host, host, Some(Compatibility::Musllinux(1, 2)), zig)
-            .unwrap_err();
+        assert!(CgoToolchain::for_target(host, host, asked, GO, none).is_err());
+        let err =
+            CgoToolchain::for_target(host, host, Some(Compatibility::Musllinux(1, 2)), GO, zig)
+                .unwrap_err();
         assert!(err.hint.unwrap().contains("golang/go#54805"));
-        assert!(CgoToolchain::for_target(t("darwin/arm64"), host, None, zig).is_err());
-        assert!(CgoToolchain::for_target(t("windows/amd64"), host, None, none).is_err());
-        let tc = CgoToolchain::for_target(t("windows/arm64"), host, None, zig).unwrap();
+        let tc = CgoToolchain::for_target(t("darwin/arm64"), host, None, GO, zig).unwrap();
+        assert!(
+            tc.env[0].1.contains("-target aarch64-macos.12.0 -F"),
+            "{}",
+            tc.env[0].1
+        );
+        assert!(CgoToolchain::for_target(t("windows/amd64"), host, None, GO, none).is_err());
+        let tc = CgoToolchain::for_target(t("windows/arm64"), host, None, GO, zig).unwrap();
         assert!(tc.env[0].1.ends_with("-target aarch64-windows-gnu"));
     }
 }

@@ -71,8 +71,9 @@ impl Zig {
     }
 }
 
-/// zig's target triple for `target`, with the glibc version of Linux targets.
-pub fn triple(target: Target, glibc: (u32, u32)) -> Option<String> {
+/// zig's target triple for `target`, with the glibc version of Linux targets and the minimum
+/// version of macOS ones.
+pub fn triple(target: Target, glibc: (u32, u32), macos: (u32, u32)) -> Option<String> {
     let (major, minor) = glibc;
     match target.os {
         Os::Linux => {
@@ -92,7 +93,14 @@ pub fn triple(target: Target, glibc: (u32, u32)) -> Option<String> {
             Arch::I386 => Some("x86-windows-gnu".to_string()),
             _ => None,
         },
-        Os::Darwin => None,
+        Os::Darwin => {
+            let arch = match target.arch {
+                Arch::Amd64 => "x86_64",
+                Arch::Arm64 => "aarch64",
+                _ => return None,
+            };
+            Some(format!("{arch}-macos.{}.{}", macos.0, macos.1))
+        }
     }
 }
 
@@ -143,18 +151,21 @@ mod tests {
     fn triples() {
         let t = |s: &str| s.parse::<Target>().unwrap();
         assert_eq!(
-            triple(t("linux/amd64"), (2, 17)).as_deref(),
+            triple(t("linux/amd64"), (2, 17), (12, 0)).as_deref(),
             Some("x86_64-linux-gnu.2.17")
         );
         assert_eq!(
-            triple(t("linux/arm64"), (2, 28)).as_deref(),
+            triple(t("linux/arm64"), (2, 28), (12, 0)).as_deref(),
             Some("aarch64-linux-gnu.2.28")
         );
         assert_eq!(
-            triple(t("windows/arm64"), (2, 17)).as_deref(),
+            triple(t("windows/arm64"), (2, 17), (12, 0)).as_deref(),
             Some("aarch64-windows-gnu")
         );
-        assert_eq!(triple(t("darwin/arm64"), (2, 17)), None);
+        assert_eq!(
+            triple(t("darwin/arm64"), (2, 17), (12, 0)).as_deref(),
+            Some("aarch64-macos.12.0")
+        );
     }
 
     #[test]

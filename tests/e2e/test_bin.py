@@ -313,15 +313,6 @@ def test_host_cgo_build_is_tagged_from_its_glibc_needs(gowright_bin, project, tm
     assert run([tmp_path / "venv" / "bin" / "cgo-main"]).stdout == "cgo says 42\n"
 
 
-def test_cgo_is_refused_for_macos_from_here(gowright_bin, project):
-    proj = project("cgo-main")
-    proc = gowright(gowright_bin, "build", "--target", "darwin/arm64", cwd=proj, check=False)
-    assert proc.returncode == 1
-    assert "uses cgo" in proc.stderr and "main.go" in proc.stderr and "darwin/arm64" in proc.stderr
-    assert "hint:" in proc.stderr
-    assert not (proj / "dist").exists()
-
-
 @pytest.mark.parametrize("delay", [0.3, 0.8, 1.5])
 def test_interrupted_build_leaves_no_partial_wheel(gowright_bin, project, delay):
     import signal

@@ -199,3 +199,60 @@ def test_windows_commands_run_under_wine(gowright_bin, project, zig_env, windows
             exe.write_bytes(zf.read(member))
         out = run([Path(__file__).resolve().parents[2] / ".ci" / "wine-run.sh", exe, *args]).stdout
         assert out.strip().replace("\r", "") == expected, out
+
+
+def macho_facts(data: bytes) -> dict:
+    """What a Mach-O file says of itself, read with LIEF."""
+    import lief
+
+    binary = lief.MachO.parse(list(data)).at(0)
+    return {
+        "cpu": str(binary.header.cpu_type).rsplit(".", 1)[-1],
+        "minos": tuple(binary.build_version.minos[:2]),
+        "signed": binary.has_code_signature,
+        "libraries": [lib.name for lib in binary.libraries],
+        "exported": {s.name for s in binary.exported_symbols},
+        "imported": {s.name for s in binary.imported_symbols},
+    }
+
+
+def test_jwt_library_for_macos(gowright_bin, project, zig_env):
+    """examples/jwt for macOS amd64 and arm64: nothing here runs Mach-O, so the files are checked
+    for what macOS needs: the architecture, `minos` equal to the tag, an ad-hoc code signature,
+    `PyInit__gojwt` exported, Python's symbols left undefined and no libpython linked."""
+    proj = project("jwt")
+    proc = gowright(
+        gowright_bin, "build", "--target", "darwin/amd64", "--target", "darwin/arm64",
+        cwd=proj, env=zig_env,
+    )
+    wheels = built(proc)
+    assert sorted(w.name for w in wheels) == [
+        "gojwt-0.1.0-cp311-abi3-macosx_12_0_arm64.whl",
+        "gojwt-0.1.0-cp311-abi3-macosx_12_0_x86_64.whl",
+    ]
+    for wheel in wheels:
+        check_wheel(wheel)
+        run([tool("abi3audit"), "--strict", "--report", wheel])
+        with zipfile.ZipFile(wheel) as zf:
+            facts = macho_facts(zf.read("gojwt/_gojwt.abi3.so"))
+        arch = "ARM64" if wheel.name.endswith("arm64.whl") else "X86_64"
+        assert facts["cpu"] == arch, facts["cpu"]
+        assert facts["minos"] == (12, 0)
+        # Apple Silicon runs only signed code; zig signs arm64 ad hoc.
+        assert facts["signed"] or arch == "X86_64"
+        assert "_PyInit__gojwt" in facts["exported"]
+        assert {"_PyModule_Create2", "_Py_IncRef", "_PyExc_TypeError"} <= facts["imported"]
+        assert not any("ython" in lib for lib in facts["libraries"]), facts["libraries"]
+        assert "/System/Library/Frameworks/CoreFoundation.framework/Versions/A/CoreFoundation" in facts["libraries"]
+
+
+def test_cgo_command_for_macos(gowright_bin, project, zig_env):
+    proj = project("cgo-main")
+    for target, arch in [("darwin/arm64", "ARM64"), ("darwin/amd64", "X86_64")]:
+        wheel = built(gowright(gowright_bin, "build", "--target", target, cwd=proj, env=zig_env))[0]
+        check_wheel(wheel)
+        with zipfile.ZipFile(wheel) as zf:
+            facts = macho_facts(zf.read("cgo_main-0.2.0.data/scripts/cgo-main"))
+        assert facts["cpu"] == arch and facts["minos"] == (12, 0), facts
+        assert facts["signed"] or arch == "X86_64"
+        assert wheel.name.endswith(f"-py3-none-macosx_12_0_{'arm64' if arch == 'ARM64' else 'x86_64'}.whl")
