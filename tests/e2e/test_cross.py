@@ -256,3 +256,21 @@ def test_cgo_command_for_macos(gowright_bin, project, zig_env):
         assert facts["cpu"] == arch and facts["minos"] == (12, 0), facts
         assert facts["signed"] or arch == "X86_64"
         assert wheel.name.endswith(f"-py3-none-macosx_12_0_{'arm64' if arch == 'ARM64' else 'x86_64'}.whl")
+
+
+def test_fixture_lib_for_every_target(gowright_bin, project, zig_env):
+    """`--all-targets` builds the six default targets of a library in one run, in parallel."""
+    proj = project("collections-lib")
+    wheels = built(gowright(gowright_bin, "build", "--all-targets", cwd=proj, env=zig_env))
+    platforms = sorted(w.name.split("-abi3-", 1)[1] for w in wheels)
+    assert platforms == [
+        "macosx_12_0_arm64.whl",
+        "macosx_12_0_x86_64.whl",
+        "manylinux2014_aarch64.manylinux_2_17_aarch64.whl",
+        "manylinux2014_x86_64.manylinux_2_17_x86_64.whl",
+        "win_amd64.whl",
+        "win_arm64.whl",
+    ], platforms
+    for wheel in wheels:
+        check_wheel(wheel)
+        run([tool("abi3audit"), "--strict", "--report", wheel])
