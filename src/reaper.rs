@@ -10,8 +10,7 @@
 //! still registered (every `go` child is the leader of its own group, so the compilers and the
 //! linker it runs go with it) and removes the temporary files still registered, then exits.
 //!
-//! Each child also gets `PR_SET_PDEATHSIG` (Linux), so it is killed even if the watchdog is
-//! gone. On platforms without `fork` nothing of this runs.
+//! On platforms without `fork` nothing of this runs.
 //!
 //! No crate does this (process-wrap and command-group handle groups, not the death of the
 //! parent), so it is written here against libc.
@@ -98,28 +97,13 @@ pub fn process_alive(pid: u32) -> bool {
     }
 }
 
-/// What a child process does between `fork` and `exec`: lead a process group of its own (so
-/// that it and everything it starts can be killed at once) and, on Linux, die with its parent.
+/// Makes a child lead a process group of its own, so that it and everything it starts can be
+/// killed at once. (`process_group` keeps Rust's `posix_spawn` path, which a `pre_exec` hook
+/// would replace by a slower `fork`; dying with the parent is the watchdog's job.)
 #[cfg(unix)]
 pub fn prepare_child(cmd: &mut std::process::Command) {
     use std::os::unix::process::CommandExt as _;
-    let parent = std::process::id();
-    // SAFETY: only async-signal-safe calls (setpgid, prctl, getppid, _exit) run in the child.
-    unsafe {
-        cmd.pre_exec(move || {
-            libc::setpgid(0, 0);
-            #[cfg(target_os = "linux")]
-            {
-                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-                // The parent may have died before prctl took effect.
-                if libc::getppid() as u32 != parent {
-                    libc::_exit(1);
-                }
-            }
-            let _ = parent;
-            Ok(())
-        });
-    }
+    cmd.process_group(0);
 }
 
 #[cfg(not(unix))]
