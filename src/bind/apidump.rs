@@ -1,6 +1,6 @@
 //! Running `apidump`, the Go program (embedded in gowright) that reads a package's exported API.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::model::ApiDump;
 use crate::error::UserError;
@@ -11,17 +11,94 @@ use crate::target::Target;
 const MAIN_GO: &str = include_str!("apidump/main.go");
 const GO_MOD: &str = include_str!("apidump/go.mod");
 
-/// Builds `apidump` once per gowright version and Go toolchain (kept in `tools_dir`), then runs
-/// it on the package in `package_dir` as seen when building for `target`.
-pub fn dump(
+/// [`dump`], answered from `cache_file` while nothing it reads has changed: the contents of the
+/// files in `inputs` (the directories of the project's packages in the build, `go.mod` and
+/// `go.sum`), the target, the tags and the helper itself. Reading the API costs a few hundred
+/// milliseconds; this costs the hashing of the sources.
+pub fn dump_cached(
     go: &GoToolchain,
     tools_dir: &Path,
     package_dir: &Path,
     tags: &[String],
     target: Target,
+    inputs: &[PathBuf],
+    cache_file: &Path,
 ) -> anyhow::Result<ApiDump> {
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct Stored {
+        fingerprint: String,
+        dump: String,
+    }
     let exe = build_tool(go, tools_dir)?;
-    let mut cmd = ProcessBuilder::new(&exe);
+    let fingerprint = fingerprint(&exe, package_dir, tags, target, inputs);
+    if let Ok(text) = std::fs::read_to_string(cache_file)
+        && let Ok(stored) = serde_json::from_str::<Stored>(&text)
+        && stored.fingerprint == fingerprint
+        && let Ok(dump) = serde_json::from_str(&stored.dump)
+    {
+        tracing::debug!(
+            "{target}: the API dump answered from {}",
+            cache_file.display()
+        );
+        return Ok(dump);
+    }
+    let out = run(&exe, package_dir, tags, target)?;
+    let dump = serde_json::from_str(&out)
+        .map_err(|e| anyhow::anyhow!("unexpected output of `{}`: {e}", exe.display()))?;
+    if let Ok(json) = serde_json::to_vec(&Stored {
+        fingerprint,
+        dump: out,
+    }) {
+        // Failing to remember only costs time on the next build.
+        let partial = cache_file.with_extension(format!("{}.partial", std::process::id()));
+        if std::fs::write(&partial, json).is_ok() {
+            let _ = std::fs::rename(&partial, cache_file);
+        }
+    }
+    Ok(dump)
+}
+
+/// A digest of everything the API dump depends on.
+fn fingerprint(
+    exe: &Path,
+    package_dir: &Path,
+    tags: &[String],
+    target: Target,
+    inputs: &[PathBuf],
+) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    hasher.update(exe.as_os_str().as_encoded_bytes());
+    hasher.update(package_dir.as_os_str().as_encoded_bytes());
+    hasher.update(tags.join(",").as_bytes());
+    hasher.update(target.to_string().as_bytes());
+    let mut files = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            if let Ok(entries) = std::fs::read_dir(input) {
+                files.extend(entries.flatten().map(|e| e.path()).filter(|p| p.is_file()));
+            }
+        } else {
+            files.push(input.clone());
+        }
+    }
+    files.sort();
+    files.dedup();
+    for file in files {
+        hasher.update(file.as_os_str().as_encoded_bytes());
+        hasher.update([0]);
+        match std::fs::read(&file) {
+            Ok(data) => hasher.update(Sha256::digest(&data)),
+            Err(_) => hasher.update(b"unreadable"),
+        }
+    }
+    hex::encode(hasher.finalize())
+}
+
+/// Runs the helper on the package in `package_dir` as seen when building for `target` and
+/// returns its JSON output.
+fn run(exe: &Path, package_dir: &Path, tags: &[String], target: Target) -> anyhow::Result<String> {
+    let mut cmd = ProcessBuilder::new(exe);
     cmd.cwd(package_dir)
         .env("GOOS", target.goos())
         .env("GOARCH", target.goarch())
@@ -35,8 +112,9 @@ pub fn dump(
             "cannot read the API of the Go package in `{}`:\n{e}",
             package_dir.display()
         ))
+        .hint("fix the Go error above (the package must compile for this target)")
     })?;
-    serde_json::from_str(&out).map_err(|e| anyhow::anyhow!("unexpected output of `{cmd}`: {e}"))
+    Ok(out)
 }
 
 fn build_tool(go: &GoToolchain, tools_dir: &Path) -> anyhow::Result<std::path::PathBuf> {

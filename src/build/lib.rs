@@ -100,12 +100,20 @@ pub fn build(
         ));
     }
 
-    let dump = apidump::dump(
+    let mut inputs = package.local_dirs.clone();
+    inputs.push(package.dir.clone());
+    if let Some(go_mod) = package.module.as_ref().and_then(|m| m.go_mod.clone()) {
+        inputs.push(go_mod.with_file_name("go.sum"));
+        inputs.push(go_mod);
+    }
+    let dump = apidump::dump_cached(
         go,
         &plan.build_dir.join("tools"),
         &package.dir,
         &plan.tags,
         target,
+        &inputs,
+        &plan.target_dir(target).join("apidump.json"),
     )?;
     let binding = api::plan(&dump);
     if cfg.tool.strict && !binding.skipped.is_empty() {

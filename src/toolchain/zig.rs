@@ -24,8 +24,10 @@ pub const INSTALL_HINT: &str = "install zig with `pip install ziglang` (into the
 
 impl Zig {
     /// Finds zig, or `None` when there is none; a `$GOWRIGHT_ZIG` that is not a file is an
-    /// error.
-    pub fn locate() -> Result<Option<Zig>, UserError> {
+    /// error. Without `thorough`, nothing is run: `$GOWRIGHT_ZIG`, `PATH`, the active virtual
+    /// environment, the installation of the `python3` on `PATH` and the user's site-packages are
+    /// looked at; `thorough` also asks `python3` where its `ziglang` is (a tenth of a second).
+    pub fn locate(thorough: bool) -> Result<Option<Zig>, UserError> {
         if let Some(exe) = std::env::var_os(ZIG_ENV_VAR).filter(|v| !v.is_empty()) {
             let exe = PathBuf::from(exe);
             if !exe.is_file() {
@@ -40,21 +42,38 @@ impl Zig {
         if let Some(exe) = on_path("zig") {
             return Ok(Some(Zig { exe }));
         }
-        if let Some(venv) = std::env::var_os("VIRTUAL_ENV")
-            && let Some(exe) = in_environment(Path::new(&venv))
+        let mut environments: Vec<PathBuf> = Vec::new();
+        if let Some(venv) = std::env::var_os("VIRTUAL_ENV") {
+            environments.push(PathBuf::from(venv));
+        }
+        // The installation `python3` belongs to (its prefix), and the user's own site.
+        if let Some(prefix) = on_path("python3")
+            .and_then(|p| std::fs::canonicalize(p).ok())
+            .and_then(|p| Some(p.parent()?.parent()?.to_path_buf()))
         {
+            environments.push(prefix);
+        }
+        if let Some(home) = std::env::var_os("HOME") {
+            environments.push(Path::new(&home).join(".local"));
+        }
+        if let Some(exe) = environments.iter().find_map(|env| in_environment(env)) {
             return Ok(Some(Zig { exe }));
         }
-        Ok(from_python("python3").map(|exe| Zig { exe }))
+        Ok(thorough
+            .then(|| from_python("python3"))
+            .flatten()
+            .map(|exe| Zig { exe }))
     }
 
-    /// [`Zig::locate`], once per process (builds of several targets share the answer).
-    pub fn locate_once() -> Result<Option<Zig>, UserError> {
+    /// [`Zig::locate`], once per process and kind of search (builds of several targets share
+    /// the answer).
+    pub fn locate_once(thorough: bool) -> Result<Option<Zig>, UserError> {
         /// The answer, with an error kept as its message and hint.
         type Found = Result<Option<Zig>, (String, Option<String>)>;
-        static FOUND: std::sync::OnceLock<Found> = std::sync::OnceLock::new();
-        FOUND
-            .get_or_init(|| Self::locate().map_err(|e| (e.message, e.hint)))
+        static QUICK: std::sync::OnceLock<Found> = std::sync::OnceLock::new();
+        static THOROUGH: std::sync::OnceLock<Found> = std::sync::OnceLock::new();
+        let cell = if thorough { &THOROUGH } else { &QUICK };
+        cell.get_or_init(|| Self::locate(thorough).map_err(|e| (e.message, e.hint)))
             .clone()
             .map_err(|(message, hint)| UserError { message, hint })
     }
@@ -126,7 +145,10 @@ fn in_environment(venv: &Path) -> Option<PathBuf> {
     }
     let lib = std::fs::read_dir(venv.join("lib")).ok()?;
     lib.flatten()
-        .map(|e| e.path().join("site-packages").join("ziglang").join(&exe))
+        .flat_map(|e| {
+            // Debian's own Python installs into dist-packages.
+            ["site-packages", "dist-packages"].map(|d| e.path().join(d).join("ziglang").join(&exe))
+        })
         .find(|p| p.is_file())
 }
 

@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Wall time of a warm `gowright build` of a library against `go build -buildmode=c-shared`.
+
+The baseline is the `go build` gowright runs for the extension module, with the same
+environment (CGO_ENABLED=1, CGO_CFLAGS=-O2, the machine's C compiler: no zig, so the baseline and
+gowright use the same compiler) and flags, on the package gowright generated
+(target/_gowright/<module>), into its own output path. Nothing changes between rounds: gowright
+still checks the project, answers `go env`, `go list` and the API dump from its caches, runs the
+`go build`, inspects the library and reuses the wheel. Interleaved round by round.
+
+Goal (issue "every platform"): gowright / go <= 1.1x.
+
+    python3 bench/lib_build_time.py [--rounds 20] [--gowright target/release/gowright]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.dont_write_bytecode = True  # keep bench/ free of __pycache__
+from _common import (  # noqa: E402
+    DEFAULT_GOWRIGHT,
+    REPO,
+    Summary,
+    copy_project,
+    markdown_table,
+    paired_ratio,
+    time_ns,
+)
+
+PROJECT = REPO / "examples" / "hello-lib"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--gowright", type=Path, default=DEFAULT_GOWRIGHT)
+    args = parser.parse_args()
+    if not args.gowright.is_file():
+        sys.exit(f"{args.gowright} does not exist: run `cargo build --release` first")
+    tmp = Path(tempfile.mkdtemp(prefix="gowright-bench-lib-"))
+    try:
+        root = copy_project(PROJECT, tmp / "project")
+        # Both sides use the machine's compiler (gowright would use zig when it finds one).
+        env = {k: v for k, v in os.environ.items() if k not in ("GOWRIGHT_ZIG", "VIRTUAL_ENV")}
+        env["PATH"] = os.pathsep.join(
+            d for d in env["PATH"].split(os.pathsep) if not (Path(d) / "zig").exists()
+        )
+        gowright = [str(args.gowright.resolve()), "build", "-q", "-o", str(tmp / "dist")]
+        subprocess.run(gowright, cwd=root, env=env, check=True, stdout=subprocess.DEVNULL)
+        generated = "./target/_gowright/hello_lib"
+        go = [
+            shutil.which("go") or "go", "build", "-trimpath", "-buildvcs=false", "-buildmode=c-shared",
+            "-ldflags=-s -w", "-o", str(root / "target" / "plain-go" / "_hello_lib.abi3.so"), "--", generated,
+        ]
+        go_env = {**env, "CGO_ENABLED": "1", "CGO_CFLAGS": "-O2"}
+        commands = {
+            "gowright build": lambda: time_ns(gowright, cwd=root, env=env, stderr=subprocess.DEVNULL),
+            "go build -buildmode=c-shared": lambda: time_ns(go, cwd=root, env=go_env),
+        }
+        samples: dict[str, list[int]] = {name: [] for name in commands}
+        names = list(commands)
+        for round_ in range(-args.warmup, args.rounds):
+            for name in names if round_ % 2 == 0 else reversed(names):
+                elapsed = commands[name]()
+                if round_ >= 0:
+                    samples[name].append(elapsed)
+        gw, base = Summary.of(samples["gowright build"]), Summary.of(samples["go build -buildmode=c-shared"])
+        print(f"## Warm library build: `gowright build` vs `go build -buildmode=c-shared` ({args.rounds} interleaved rounds)\n")
+        print(f"- project: `examples/hello-lib`; go: `CGO_ENABLED=1 CGO_CFLAGS=-O2 {' '.join(go[:6])} ... -- {generated}`\n")
+        rows = [
+            [name, f"{s.median_ms:.1f}", f"{s.mean_ms:.1f}", f"{s.stdev_ms:.1f}", f"{s.min_ms:.1f}"]
+            for name, s in (("go build -buildmode=c-shared (baseline)", base), ("gowright build", gw))
+        ]
+        print(markdown_table(["command", "median ms", "mean ms", "stdev ms", "min ms"], rows))
+        ratio = gw.median_ms / base.median_ms
+        print(
+            f"\ngowright / go: {ratio:.2f}× (medians), "
+            f"{paired_ratio(samples['gowright build'], samples['go build -buildmode=c-shared']):.2f}× "
+            f"(median of per-round ratios); goal ≤ 1.1×: {'OK' if ratio <= 1.1 else 'OVER'}"
+        )
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
