@@ -15,7 +15,7 @@ use crate::audit;
 use crate::bind::{api, apidump, gen_c, gen_go, gen_py};
 use crate::config::ProjectConfig;
 use crate::error::UserError;
-use crate::go::{BuildRequest, GoPackage, GoToolchain};
+use crate::go::{BuildRequest, GoPackage, GoToolchain, fresh_output};
 use crate::printer::Printer;
 use crate::pypackage::{GeneratedFile, Layout, add_package};
 use crate::target::{Os, Target};
@@ -188,24 +188,40 @@ pub fn build(
         binding.functions.len(),
         toolchain.description
     ));
-    go.build(&BuildRequest {
+    let ldflags = toolchain.ldflags(target, &plan.ldflags);
+    let request = BuildRequest {
         root: &cfg.root,
         package: &relative_gen,
         target,
         cgo: true,
         tags: &plan.tags,
-        ldflags: &toolchain.ldflags(target, &plan.ldflags),
+        ldflags: &ldflags,
         output: &output,
         buildmode: Some("c-shared"),
         extra_env,
-    })
-    .map_err(|e| {
-        let text = e.to_string();
-        let hint = crate::go::diagnose::hint_for(&text, &go.version).unwrap_or_else(|| {
-            "if the error is in your package, fix it; if it is in target/_gowright, please report it".to_string()
-        });
-        UserError::new(format!("the Go build of the extension module for {target} failed:\n{text}")).hint(hint)
-    })?;
+    };
+    // Go links a c-shared library anew every time: skip the build when nothing it reads changed.
+    inputs.push(gen_dir.clone());
+    let key = fresh_output::key(go, &request, &inputs);
+    let record = plan.target_dir(target).join("extension.json");
+    if fresh_output::is_fresh(&record, &key, &output) {
+        printer.detail(format!(
+            "{target}: the extension module is up to date (nothing it is built from changed)"
+        ));
+    } else {
+        fresh_output::forget(&record);
+        go.build(&request).map_err(|e| {
+            let text = e.to_string();
+            let hint = crate::go::diagnose::hint_for(&text, &go.version).unwrap_or_else(|| {
+                "if the error is in your package, fix it; if it is in target/_gowright, please report it".to_string()
+            });
+            UserError::new(format!(
+                "the Go build of the extension module for {target} failed:\n{text}"
+            ))
+            .hint(hint)
+        })?;
+        fresh_output::remember(&record, &key, &output);
+    }
 
     let info = audit::inspect(&output, target, plan.compatibility)?;
     printer.detail(format!("{target}: {}", info.description));

@@ -65,3 +65,29 @@ def test_pip_editable_install(gowright_bin, project, wheelhouse, tmp_path):
     init = proj / "python" / "mixedlib" / "__init__.py"
     init.write_text(init.read_text() + "\nEDITED = True\n")
     assert run([python, "-c", "import mixedlib; print(mixedlib.EDITED)"]).stdout == "True\n"
+
+
+def test_unchanged_library_is_not_linked_again(gowright_bin, project, tmp_path):
+    """A rebuild with nothing changed skips Go's relink of the extension module; an edit to a
+    function body (not its signature), to the environment cgo reads, or to the flags builds it
+    again."""
+    proj = project("scalars-lib")
+    first = gowright(gowright_bin, "build", "-v", cwd=proj)
+    assert "up to date" not in first.stderr
+    wheel = Path(first.stdout.strip())
+    digest = wheel.read_bytes()
+    again = gowright(gowright_bin, "build", "-v", cwd=proj)
+    assert "the extension module is up to date" in again.stderr, again.stderr
+    assert wheel.read_bytes() == digest
+    env = dict(os.environ, CGO_CFLAGS="-O1")
+    changed_env = gowright(gowright_bin, "build", "-v", cwd=proj, env=env)
+    assert "up to date" not in changed_env.stderr
+    source = proj / "scalars.go"
+    text = source.read_text()
+    assert "return a / b, nil" in text
+    source.write_text(text.replace("return a / b, nil", "return a/b + 1, nil"))
+    edited = gowright(gowright_bin, "build", "-v", cwd=proj)
+    assert "up to date" not in edited.stderr
+    python = make_venv(tmp_path / "venv")
+    run([python, "-m", "pip", "install", "--quiet", Path(edited.stdout.strip())])
+    assert run([python, "-c", "import scalars; print(scalars.divide(1, 4))"]).stdout == "1.25\n"
