@@ -137,6 +137,36 @@ impl GoToolchain {
         ProcessBuilder::new(&self.go)
     }
 
+    /// Runs `go list -deps -json=<fields> -- package` in `root` as seen when building for
+    /// `target` (with cgo on, so that cgo files show up); returns the command and its stdout.
+    fn list_deps(
+        &self,
+        root: &Path,
+        fields: &str,
+        package: &str,
+        target: Target,
+        tags: &[String],
+    ) -> Result<(ProcessBuilder, String), UserError> {
+        let mut cmd = self.command();
+        cmd.cwd(root)
+            .args(["list", "-deps", &format!("-json={fields}")]);
+        if !tags.is_empty() {
+            cmd.arg(format!("-tags={}", tags.join(",")));
+        }
+        cmd.args(["--", package])
+            .env("GOOS", target.goos())
+            .env("GOARCH", target.goarch())
+            .env("CGO_ENABLED", "1");
+        for (k, v) in target.extra_go_env() {
+            cmd.env(k, v);
+        }
+        let stdout = cmd
+            .timeout(query_timeout())
+            .stdout()
+            .map_err(|e| go_error(&e, &self.go, &self.version, package))?;
+        Ok((cmd, stdout))
+    }
+
     /// Lists `package` (a directory relative to `root`, like `./cmd/tool`) and its dependencies as
     /// seen when building for `target`.
     pub fn list_package(
@@ -146,27 +176,13 @@ impl GoToolchain {
         target: Target,
         tags: &[String],
     ) -> Result<GoPackage, UserError> {
-        let mut cmd = self.command();
-        cmd.cwd(root).args([
-            "list",
-            "-deps",
-            "-json=ImportPath,Name,Dir,Standard,CgoFiles,Module",
-        ]);
-        if !tags.is_empty() {
-            cmd.arg(format!("-tags={}", tags.join(",")));
-        }
-        cmd.args(["--", package])
-            .env("GOOS", target.goos())
-            .env("GOARCH", target.goarch())
-            // Ask with cgo on, so that cgo files show up and can be reported.
-            .env("CGO_ENABLED", "1");
-        for (k, v) in target.extra_go_env() {
-            cmd.env(k, v);
-        }
-        let stdout = cmd
-            .timeout(query_timeout())
-            .stdout()
-            .map_err(|e| go_error(&e, &self.go, &self.version, package))?;
+        let (cmd, stdout) = self.list_deps(
+            root,
+            "ImportPath,Name,Dir,Standard,CgoFiles,Module",
+            package,
+            target,
+            tags,
+        )?;
         let mut packages = Vec::new();
         for item in serde_json::Deserializer::from_str(&stdout).into_iter::<ListedPackage>() {
             packages.push(
@@ -232,26 +248,13 @@ impl GoToolchain {
             #[serde(flatten)]
             files: std::collections::BTreeMap<String, serde_json::Value>,
         }
-        let mut cmd = self.command();
-        cmd.cwd(root).args([
-            "list",
-            "-deps",
-            "-json=Dir,Standard,Module,GoFiles,CgoFiles,CFiles,CXXFiles,MFiles,HFiles,FFiles,SFiles,SwigFiles,SwigCXXFiles,SysoFiles,EmbedFiles",
-        ]);
-        if !tags.is_empty() {
-            cmd.arg(format!("-tags={}", tags.join(",")));
-        }
-        cmd.args(["--", package])
-            .env("GOOS", target.goos())
-            .env("GOARCH", target.goarch())
-            .env("CGO_ENABLED", "1");
-        for (k, v) in target.extra_go_env() {
-            cmd.env(k, v);
-        }
-        let stdout = cmd
-            .timeout(query_timeout())
-            .stdout()
-            .map_err(|e| go_error(&e, &self.go, &self.version, package))?;
+        let (cmd, stdout) = self.list_deps(
+            root,
+            "Dir,Standard,Module,GoFiles,CgoFiles,CFiles,CXXFiles,MFiles,HFiles,FFiles,SFiles,SwigFiles,SwigCXXFiles,SysoFiles,EmbedFiles",
+            package,
+            target,
+            tags,
+        )?;
         let mut inputs = Vec::new();
         for item in serde_json::Deserializer::from_str(&stdout).into_iter::<Listed>() {
             let listed =
