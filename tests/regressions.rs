@@ -403,3 +403,18 @@ fn defect_12_empty_or_duplicated_targets_are_errors() {
         assert!(stderr(&out).contains("`tool.gowright.targets`"));
     }
 }
+
+#[test]
+fn leftovers_of_killed_builds_are_swept() {
+    // A temporary archive of a process that no longer runs (a pid beyond the kernel's range) is
+    // removed by the next build; one of a process that still runs (this test) is left alone.
+    let (_tmp, dir) = project("");
+    let dist = dir.join("dist");
+    write(&dist.join(".gowright-tmp-4194305-abc123"), "partial");
+    let live = format!(".gowright-tmp-{}-def456", std::process::id());
+    write(&dist.join(&live), "partial");
+    let out = gowright(&dir, &["sdist"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!dist.join(".gowright-tmp-4194305-abc123").exists());
+    assert!(dist.join(&live).exists());
+}
