@@ -18,7 +18,6 @@ use crate::printer::Printer;
 use crate::pypackage::{Layout, add_bin_package};
 use crate::target::Target;
 use crate::toolchain::CgoToolchain;
-use crate::toolchain::zig::Zig;
 
 /// Checks that the Go package fits the configured binding kind.
 fn check_bindings(cfg: &ProjectConfig, package: &GoPackage) -> Result<(), UserError> {
@@ -99,24 +98,18 @@ pub fn build(
         }
         (false, None) => go.build(&request(false, Vec::new())).map_err(build_error)?,
         (true, _) => {
-            let toolchain = CgoToolchain::for_target(
-                target,
-                go.host,
-                plan.compatibility,
-                &go.version,
-                Zig::locate_once,
-            )
-            .map_err(|e| {
-                let file = package.cgo_files.first().map(|f| f.display().to_string());
-                UserError {
-                    message: format!(
-                        "the Go package uses cgo ({}): {}",
-                        file.unwrap_or_default(),
-                        e.message
-                    ),
-                    hint: e.hint,
-                }
-            })?;
+            let toolchain =
+                CgoToolchain::for_build(target, go, plan.compatibility).map_err(|e| {
+                    let file = package.cgo_files.first().map(|f| f.display().to_string());
+                    UserError {
+                        message: format!(
+                            "the Go package uses cgo ({}): {}",
+                            file.unwrap_or_default(),
+                            e.message
+                        ),
+                        hint: e.hint,
+                    }
+                })?;
             if let Some(warning) = &toolchain.warning {
                 printer.warn(warning);
             }

@@ -20,7 +20,6 @@ use crate::printer::Printer;
 use crate::pypackage::{GeneratedFile, Layout, add_package};
 use crate::target::{Os, Target};
 use crate::toolchain::CgoToolchain;
-use crate::toolchain::zig::Zig;
 
 /// The oldest CPython whose limited API has all the glue uses (buffers, `PyType_GetName`).
 pub const MIN_ABI3: (u32, u32) = (3, 11);
@@ -68,13 +67,7 @@ pub fn build(
         .hint("use bindings = \"bin\" to ship the command, or point `go-package` at a library package")
         .into());
     }
-    let toolchain = CgoToolchain::for_target(
-        target,
-        go.host,
-        plan.compatibility,
-        &go.version,
-        Zig::locate_once,
-    )?;
+    let toolchain = CgoToolchain::for_build(target, go, plan.compatibility)?;
     if let Some(warning) = &toolchain.warning {
         printer.warn(warning);
     }

@@ -132,6 +132,16 @@ impl CgoToolchain {
 }
 
 impl CgoToolchain {
+    /// [`CgoToolchain::for_target`] for a build with the toolchain `go`, zig looked for once per
+    /// process.
+    pub fn for_build(
+        target: Target,
+        go: &crate::go::GoToolchain,
+        compat: Option<Compatibility>,
+    ) -> Result<Self, UserError> {
+        Self::for_target(target, go.host, compat, &go.version, Zig::locate_once)
+    }
+
     /// The `-ldflags` items to link with: for macOS through zig, without `-s`. Go turns `-s`
     /// into `-Wl,-S -Wl,-x` for the external linker, and zig's Mach-O linker then writes an
     /// indirect symbol table that points past the symbols it kept (`-w`, no DWARF, stays).
