@@ -1,7 +1,7 @@
 //! One regression test per defect of the hostile-input report, named for it. Each fails on the
 //! code before the fix. (Defects 2 and 3, copies of bound Go objects and deeply nested results,
 //! are run-time defects of the `lib` kind: `tests/e2e/test_handles.py` and
-//! `tests/e2e/test_runtime_misuse.py` cover them.)
+//! `tests/e2e/test_structs.py` cover them.)
 
 use std::path::{Path, PathBuf};
 use std::process::{Command as StdCommand, Stdio};
