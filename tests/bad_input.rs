@@ -1748,6 +1748,12 @@ fn go_toolchain_and_code() {
             ..BASE
         },
         Case {
+            name: "compatibility-unknown-policy",
+            tool: "compatibility = \"manylinux_2_99\"",
+            expect: &["manylinux_2_99", "manylinux_2_28"],
+            ..BASE
+        },
+        Case {
             name: "compatibility-too-old",
             tool: "compatibility = \"manylinux_2_5\"",
             expect: &["`tool.gowright.compatibility`"],

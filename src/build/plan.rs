@@ -63,6 +63,19 @@ impl BuildPlan {
                 crate::config::tool::parse_targets(names, "--target")?
             }
         };
+        if let Some(Compatibility::Manylinux(major, minor)) = cfg.tool.compatibility
+            && crate::audit::manylinux::policy((major, minor)).is_none()
+        {
+            let known: Vec<&str> = crate::audit::manylinux::policies()
+                .iter()
+                .filter(|p| p.glibc().is_some_and(|g| g >= crate::target::DEFAULT_GLIBC))
+                .map(|p| p.name.as_str())
+                .collect();
+            return Err(UserError::new(format!(
+                "compatibility manylinux_{major}_{minor} is not a manylinux policy auditwheel knows"
+            ))
+            .hint(format!("use one of {}", known.join(", "))));
+        }
         let mut ldflags = Vec::new();
         if cfg.tool.strip {
             ldflags.extend(["-s".to_string(), "-w".to_string()]);
