@@ -7,7 +7,7 @@ use std::fmt;
 ///
 /// The binary prints `error: {message}`, the chain of causes, and `hint: {hint}`, and exits with
 /// code 1.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct UserError {
     pub message: String,
     pub hint: Option<String>,

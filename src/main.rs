@@ -7,7 +7,9 @@ use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
 
 use gowright::build::sdist::{build_sdist, prepare_sdist};
-use gowright::build::{BuildPlan, TargetSelection, persist_all, prepare_wheels, split_pending};
+use gowright::build::{
+    BuildOptions, BuildPlan, TargetSelection, persist_all, prepare_wheels, split_pending,
+};
 use gowright::config::ProjectConfig;
 use gowright::error::UserError;
 use gowright::go::GoToolchain;
@@ -83,6 +85,11 @@ struct BuildArgs {
     /// or linux for a wheel only machines like this one install.
     #[arg(long, value_name = "POLICY")]
     compatibility: Option<String>,
+    /// Build a library's extension module for this CPython (repeatable), e.g. python3.13t for
+    /// free-threaded 3.13; default: `tool.gowright.python-abis`, else abi3 and the free-threaded
+    /// interpreters on PATH.
+    #[arg(short, long = "interpreter", value_name = "PYTHON")]
+    interpreters: Vec<PathBuf>,
 }
 
 #[derive(Args)]
@@ -108,11 +115,21 @@ enum Pep517Command {
     /// Write .dist-info into DIR and print its name.
     PrepareMetadataForBuildWheel { dir: PathBuf },
     /// Build the wheel for this machine into DIR and print its file name.
-    BuildWheel { dir: PathBuf },
+    BuildWheel {
+        dir: PathBuf,
+        /// The frontend's Python: an extension module is built for its ABI.
+        #[arg(long)]
+        interpreter: Option<PathBuf>,
+    },
     /// Build the sdist into DIR and print its file name.
     BuildSdist { dir: PathBuf },
     /// Build the editable wheel (PEP 660) into DIR and print its file name.
-    BuildEditable { dir: PathBuf },
+    BuildEditable {
+        dir: PathBuf,
+        /// The frontend's Python: an extension module is built for its ABI.
+        #[arg(long)]
+        interpreter: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -254,6 +271,10 @@ fn run(command: Command, printer: Printer) -> anyhow::Result<()> {
             } else {
                 TargetSelection::Host
             };
+            let options = BuildOptions {
+                editable: false,
+                interpreters: args.interpreters,
+            };
             if args.dry_run {
                 let go = GoToolchain::locate()?;
                 let plan = BuildPlan::new(&cfg, &selection, go.host, &out)?;
@@ -268,7 +289,7 @@ fn run(command: Command, printer: Printer) -> anyhow::Result<()> {
                 None
             };
             let (wheels, mut files) =
-                split_pending(prepare_wheels(&cfg, &selection, &out, false, printer)?);
+                split_pending(prepare_wheels(&cfg, &selection, &out, &options, printer)?);
             let sdist = pending_sdist.as_ref().map(|(path, _)| path.clone());
             files.extend(pending_sdist);
             let paths: Vec<PathBuf> = files.iter().map(|(path, _)| path.clone()).collect();
@@ -311,16 +332,17 @@ fn run(command: Command, printer: Printer) -> anyhow::Result<()> {
                 Pep517Command::PrepareMetadataForBuildWheel { dir } => {
                     println!("{}", pep517::prepare_metadata(&load(Some(cwd))?, &dir)?);
                 }
-                Pep517Command::BuildWheel { dir } => {
+                Pep517Command::BuildWheel { dir, interpreter } => {
                     let dir = std::path::absolute(dir)?;
-                    println!("{}", pep517::build_wheel(&load(Some(cwd))?, &dir, printer)?);
+                    let cfg = load(Some(cwd))?;
+                    let name = pep517::build_wheel(&cfg, &dir, interpreter.as_deref(), printer)?;
+                    println!("{name}");
                 }
-                Pep517Command::BuildEditable { dir } => {
+                Pep517Command::BuildEditable { dir, interpreter } => {
                     let dir = std::path::absolute(dir)?;
-                    println!(
-                        "{}",
-                        pep517::build_editable(&load(Some(cwd))?, &dir, printer)?
-                    );
+                    let cfg = load(Some(cwd))?;
+                    let name = pep517::build_editable(&cfg, &dir, interpreter.as_deref(), printer)?;
+                    println!("{name}");
                 }
                 Pep517Command::BuildSdist { dir } => {
                     let dir = std::path::absolute(dir)?;

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use crate::build::sdist::build_sdist;
-use crate::build::{TargetSelection, build_wheels};
+use crate::build::{BuildOptions, TargetSelection, build_wheels_with};
 use crate::config::ProjectConfig;
 use crate::dist_info::write_metadata_dir;
 use crate::go::GoToolchain;
@@ -28,16 +28,41 @@ pub fn prepare_metadata(cfg: &ProjectConfig, dir: &Path) -> anyhow::Result<Strin
     write_metadata_dir(cfg, dir)
 }
 
-/// `build_wheel`: builds the wheel for this machine and returns its file name.
-pub fn build_wheel(cfg: &ProjectConfig, dir: &Path, printer: Printer) -> anyhow::Result<String> {
-    let built = build_wheels(cfg, &TargetSelection::Host, dir, printer)?;
-    let wheel = built.into_iter().next().expect("one wheel for the host");
-    Ok(file_name(&wheel.path))
+/// `build_wheel`: builds the wheel for this machine and for `interpreter`, the Python running
+/// the frontend (an extension module is built for its ABI), and returns its file name.
+pub fn build_wheel(
+    cfg: &ProjectConfig,
+    dir: &Path,
+    interpreter: Option<&Path>,
+    printer: Printer,
+) -> anyhow::Result<String> {
+    hook_wheel(cfg, dir, interpreter, false, printer)
 }
 
 /// `build_editable` (PEP 660): builds the editable wheel for this machine and returns its name.
-pub fn build_editable(cfg: &ProjectConfig, dir: &Path, printer: Printer) -> anyhow::Result<String> {
-    let built = crate::build::build_wheels_with(cfg, &TargetSelection::Host, dir, true, printer)?;
+pub fn build_editable(
+    cfg: &ProjectConfig,
+    dir: &Path,
+    interpreter: Option<&Path>,
+    printer: Printer,
+) -> anyhow::Result<String> {
+    hook_wheel(cfg, dir, interpreter, true, printer)
+}
+
+fn hook_wheel(
+    cfg: &ProjectConfig,
+    dir: &Path,
+    interpreter: Option<&Path>,
+    editable: bool,
+    printer: Printer,
+) -> anyhow::Result<String> {
+    let options = BuildOptions {
+        editable,
+        interpreters: interpreter.map(Path::to_path_buf).into_iter().collect(),
+    };
+    let built = build_wheels_with(cfg, &TargetSelection::Host, dir, &options, printer)?;
+    // A hook returns one wheel: the first is that of the frontend's interpreter (without one,
+    // the abi3 wheel comes first).
     let wheel = built.into_iter().next().expect("one wheel for the host");
     Ok(file_name(&wheel.path))
 }

@@ -120,8 +120,10 @@ def build_wheel(
     config_settings: Optional[Dict[str, Any]] = None,
     metadata_directory: Optional[str] = None,
 ) -> str:
-    """Build the wheel for this machine into ``wheel_directory`` and return its file name."""
-    return _run("build-wheel", wheel_directory)
+    """Build the wheel for this machine into ``wheel_directory`` and return its file name. A
+    library's extension module is built for the ABI of the Python running this hook (abi3, or
+    that of a free-threaded CPython)."""
+    return _run("build-wheel", wheel_directory, "--interpreter", sys.executable)
 
 
 def build_sdist(sdist_directory: str, config_settings: Optional[Dict[str, Any]] = None) -> str:
@@ -148,4 +150,4 @@ def build_editable(
 ) -> str:
     """Build the editable wheel (PEP 660) for this machine and return its file name: a mixed
     project's Python sources are used in place through a ``.pth`` file."""
-    return _run("build-editable", wheel_directory)
+    return _run("build-editable", wheel_directory, "--interpreter", sys.executable)

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::{TargetSelection, build_wheels_with};
+use super::{BuildOptions, TargetSelection, build_wheels_with};
 use crate::config::ProjectConfig;
 use crate::error::UserError;
 use crate::printer::Printer;
@@ -50,7 +50,13 @@ pub fn venv_python(venv: &Path) -> PathBuf {
 pub fn develop(cfg: &ProjectConfig, venv: &Path, printer: Printer) -> anyhow::Result<bool> {
     let python = venv_python(venv);
     let out = cfg.build_dir().join("gowright").join("develop");
-    let built = build_wheels_with(cfg, &TargetSelection::Host, &out, true, printer)?;
+    // The extension module is built for the environment's interpreter (abi3, or its own ABI
+    // when it is free-threaded).
+    let options = BuildOptions {
+        editable: true,
+        interpreters: vec![python.clone()],
+    };
+    let built = build_wheels_with(cfg, &TargetSelection::Host, &out, &options, printer)?;
     let wheel = &built.first().expect("one wheel for the host").path;
     let digest = Sha256::digest(fs_err::read(wheel)?);
     let stamp = format!("{}\n{}\n", venv.display(), hex::encode(digest));

@@ -4,7 +4,8 @@
 //! exports and the CPython glue into the build directory `target/_gowright/<module>/` (inside the
 //! user's Go module, so it builds with their go.mod, while the leading `_` keeps it out of
 //! `./...`), builds it with `-buildmode=c-shared` into `<package>/_<name>.abi3.so`, and writes the
-//! Python package around it.
+//! Python package around it — one wheel per CPython ABI (`abi3`, and `cp313t` for
+//! free-threaded CPython: see [`crate::toolchain::python_abi`]), from the same generated code.
 
 use std::path::Path;
 
@@ -20,37 +21,9 @@ use crate::printer::Printer;
 use crate::pypackage::{GeneratedFile, Layout, add_package};
 use crate::target::{Os, Target};
 use crate::toolchain::CgoToolchain;
+use crate::toolchain::python_abi::{AbiBuild, MIN_ABI3, PythonAbi, requires_python_floor};
 
-/// The oldest CPython whose limited API has all the glue uses (buffers, `PyType_GetName`).
-pub const MIN_ABI3: (u32, u32) = (3, 11);
-
-/// The lowest Python version `requires-python` admits, if it names one.
-fn requires_python_floor(cfg: &ProjectConfig) -> Option<(u32, u32)> {
-    use pep440_rs::Operator;
-    let specs = cfg.metadata.requires_python.as_ref()?;
-    specs
-        .iter()
-        .filter(|s| {
-            matches!(
-                s.operator(),
-                Operator::GreaterThanEqual
-                    | Operator::GreaterThan
-                    | Operator::TildeEqual
-                    | Operator::Equal
-                    | Operator::EqualStar
-            )
-        })
-        .filter_map(|s| {
-            let release = s.version().release();
-            Some((
-                *release.first()? as u32,
-                *release.get(1).unwrap_or(&0) as u32,
-            ))
-        })
-        .max()
-}
-
-/// Builds the wheel files of a Go library for `target`.
+/// Builds the wheel files of a Go library for `target`, one set per CPython ABI.
 pub fn build(
     cfg: &ProjectConfig,
     go: &GoToolchain,
@@ -58,7 +31,7 @@ pub fn build(
     target: Target,
     package: &GoPackage,
     printer: Printer,
-) -> anyhow::Result<KindOutput> {
+) -> anyhow::Result<Vec<KindOutput>> {
     if package.name == "main" {
         return Err(UserError::new(format!(
             "`tool.gowright.go-package` = \"{}\" is a `main` package, which bindings = \"lib\" cannot bind",
@@ -85,8 +58,10 @@ pub fn build(
 
     super::checks::check_version_variable(cfg, package)?;
     super::checks::check_go_sources_inside(cfg, package)?;
-    let floor = requires_python_floor(cfg).unwrap_or(MIN_ABI3).max(MIN_ABI3);
-    if requires_python_floor(cfg).is_none_or(|f| f < MIN_ABI3) {
+    let abis = abis_for(cfg, plan, target, printer)?;
+    let requires = requires_python_floor(cfg.metadata.requires_python.as_ref());
+    let floor = requires.unwrap_or(MIN_ABI3).max(MIN_ABI3);
+    if abis.iter().any(|b| b.abi == PythonAbi::Abi3) && requires.is_none_or(|f| f < MIN_ABI3) {
         printer.warn(format!(
             "the extension module needs CPython {}.{} or newer (abi3); `project.requires-python` admits older versions, which will not find a wheel",
             MIN_ABI3.0, MIN_ABI3.1
@@ -148,103 +123,203 @@ pub fn build(
         &gen_c::render(&binding, module, &ext_name),
     )?;
 
-    // CPython finds an abi3 module as `name.abi3.so`, on Windows as `name.pyd`.
-    let ext_file = match target.os {
-        Os::Windows => format!("{ext_name}.pyd"),
-        _ => format!("{ext_name}.abi3.so"),
-    };
-    let output = plan.target_dir(target).join(&ext_file);
-    let relative_gen = format!(
-        "./{}",
-        crate::metadata::slash_path(gen_dir.strip_prefix(&cfg.root)?)
-    );
     // The glue is compiled against gowright's own declarations of the stable ABI (no Python
     // headers needed), which are those of CPython 3.11, the floor of every abi3 wheel here.
     crate::toolchain::stable_abi::write_header(&gen_dir)?;
-    let mut cflags = "-O2".to_string();
-    if let Ok(user) = std::env::var("CGO_CFLAGS") {
-        cflags = format!("{user} {cflags}");
-    }
-    let mut extra_env = vec![("CGO_CFLAGS".to_string(), cflags)];
-    extra_env.extend(toolchain.env.iter().cloned());
-    extra_env.extend(
-        toolchain.extension_env(
-            target,
-            &plan
-                .build_dir
-                .join("tools")
-                .join(format!("python3-{}", target.goarch())),
-        )?,
-    );
-    printer.detail(format!(
-        "{target}: go build -buildmode=c-shared ({} functions), C compiler: {}",
-        binding.functions.len(),
-        toolchain.description
-    ));
-    let ldflags = toolchain.ldflags(target, &plan.ldflags);
-    let request = BuildRequest {
-        root: &cfg.root,
-        package: &relative_gen,
-        target,
-        cgo: true,
-        tags: &plan.tags,
-        ldflags: &ldflags,
-        output: &output,
-        buildmode: Some("c-shared"),
-        extra_env,
-    };
-    // Go links a c-shared library anew every time: skip the build when nothing it reads changed.
     inputs.push(gen_dir.clone());
-    let key = fresh_output::key(go, &request, &inputs);
-    let record = plan.target_dir(target).join("extension.json");
-    if fresh_output::is_fresh(&record, &key, &output) {
-        printer.detail(format!(
-            "{target}: the extension module is up to date (nothing it is built from changed)"
-        ));
-    } else {
-        fresh_output::forget(&record);
-        go.build(&request).map_err(|e| {
-            let text = e.to_string();
-            let hint = crate::go::diagnose::hint_for(&text, &go.version).unwrap_or_else(|| {
-                "if the error is in your package, fix it; if it is in target/_gowright, please report it".to_string()
-            });
-            UserError::new(format!(
-                "the Go build of the extension module for {target} failed:\n{text}"
-            ))
-            .hint(hint)
-        })?;
-        fresh_output::remember(&record, &key, &output);
-    }
+    let unit = Extension {
+        cfg,
+        go,
+        plan,
+        target,
+        toolchain: &toolchain,
+        binding: &binding,
+        gen_dir: &gen_dir,
+        ext_name: &ext_name,
+        inputs: &inputs,
+        printer,
+    };
+    abis.iter()
+        .map(|abi| {
+            let (ext_file, info, bytes) = unit.build(abi)?;
+            let mut wheel = WheelBuilder::new();
+            let mut generated = vec![
+                GeneratedFile::new(ext_file, bytes).executable(),
+                GeneratedFile::new(format!("{ext_name}.pyi"), gen_py::render_stub(&binding)),
+                GeneratedFile::new("py.typed", Vec::new()).only_if_missing(),
+            ];
+            if !binding.structs.is_empty() || !binding.handles.is_empty() || binding.uses_time() {
+                generated.push(GeneratedFile::new(
+                    "_types.py",
+                    gen_py::render_types(&binding),
+                ));
+            }
+            add_package(
+                &mut wheel,
+                &Layout::of(cfg, plan.editable),
+                module,
+                gen_py::render_init(&binding, &ext_name),
+                generated,
+                &cfg.metadata.dist_info_stem(),
+            )?;
+            Ok(KindOutput {
+                files: wheel,
+                python_tag: abi.python_tag(floor),
+                abi_tag: abi.abi_tag(),
+                platform_tags: info.platform_tags,
+            })
+        })
+        .collect()
+}
 
-    let info = audit::inspect(&output, target, plan.compatibility)?;
-    printer.detail(format!("{target}: {}", info.description));
-    let mut wheel = WheelBuilder::new();
-    let generated = vec![
-        GeneratedFile::new(ext_file, fs_err::read(&output)?).executable(),
-        GeneratedFile::new(format!("{ext_name}.pyi"), gen_py::render_stub(&binding)),
-        GeneratedFile::new("py.typed", Vec::new()).only_if_missing(),
-    ];
-    let mut generated = generated;
-    if !binding.structs.is_empty() || !binding.handles.is_empty() || binding.uses_time() {
-        generated.push(GeneratedFile::new(
-            "_types.py",
-            gen_py::render_types(&binding),
-        ));
+/// The ABIs this build makes extension modules for on `target`. A free-threaded ABI takes its
+/// headers from an interpreter of this machine, so it is built for this machine's platform only.
+fn abis_for<'p>(
+    cfg: &ProjectConfig,
+    plan: &'p BuildPlan,
+    target: Target,
+    printer: Printer,
+) -> anyhow::Result<Vec<&'p AbiBuild>> {
+    let resolved = plan.python_abis(cfg, printer)?;
+    let (here, elsewhere): (Vec<&AbiBuild>, Vec<&AbiBuild>) = resolved
+        .builds
+        .iter()
+        .partition(|b| b.interpreter.is_none() || target == plan.host);
+    if !elsewhere.is_empty() {
+        let names: Vec<String> = elsewhere.iter().map(|b| b.abi.to_string()).collect();
+        let message = format!(
+            "{} for {target}: free-threaded extension modules are built for this machine's platform ({}) only, with the headers of its interpreter",
+            names.join(", "),
+            plan.host
+        );
+        if here.is_empty() {
+            return Err(UserError::new(format!("no wheel can be built: {message}"))
+                .hint("build free-threaded wheels on a machine of each platform (or in CI), or add \"abi3\" to `tool.gowright.python-abis`")
+                .into());
+        }
+        printer.status("Skipping", message);
     }
-    add_package(
-        &mut wheel,
-        &Layout::of(cfg, plan.editable),
-        module,
-        gen_py::render_init(&binding, &ext_name),
-        generated,
-        &cfg.metadata.dist_info_stem(),
-    )?;
-    Ok(KindOutput {
-        files: wheel,
-        python_tag: format!("cp{}{}", floor.0, floor.1),
-        abi_tag: "abi3".into(),
-        platform_tags: info.platform_tags,
-    })
+    if here.iter().any(|b| b.interpreter.is_some()) && target.os == Os::Windows {
+        return Err(UserError::new(
+            "free-threaded extension modules for Windows are not supported yet",
+        )
+        .hint("build the abi3 wheel only: set `tool.gowright.python-abis = [\"abi3\"]`")
+        .into());
+    }
+    Ok(here)
+}
+
+/// Everything one target's extension modules share: the generated code and how to build it.
+struct Extension<'a> {
+    cfg: &'a ProjectConfig,
+    go: &'a GoToolchain,
+    plan: &'a BuildPlan,
+    target: Target,
+    toolchain: &'a CgoToolchain,
+    binding: &'a api::Binding,
+    gen_dir: &'a Path,
+    ext_name: &'a str,
+    /// What the build reads: an unchanged set skips the link.
+    inputs: &'a [std::path::PathBuf],
+    printer: Printer,
+}
+
+impl Extension<'_> {
+    /// Builds the extension module for one ABI: its file name in the package, what the audit
+    /// found, and its bytes.
+    fn build(&self, abi: &AbiBuild) -> anyhow::Result<(String, audit::BinaryInfo, Vec<u8>)> {
+        let (cfg, go, plan, target, ext_name) =
+            (self.cfg, self.go, self.plan, self.target, self.ext_name);
+        let mut cflags = "-O2".to_string();
+        let (ext_file, out_dir) = match &abi.interpreter {
+            // CPython finds an abi3 module as `name.abi3.so`, on Windows as `name.pyd`.
+            None => (
+                match target.os {
+                    Os::Windows => format!("{ext_name}.pyd"),
+                    _ => format!("{ext_name}.abi3.so"),
+                },
+                plan.target_dir(target),
+            ),
+            // The full API of that version, from its interpreter's headers; the file is named
+            // as that interpreter names extension modules (`.cpython-313t-x86_64-linux-gnu.so`).
+            Some(interpreter) => {
+                cflags.push_str(&format!(
+                    " -DGOWRIGHT_FULL_API -I{}",
+                    interpreter.include.display()
+                ));
+                (
+                    format!("{ext_name}{}", interpreter.ext_suffix),
+                    plan.target_dir(target).join(abi.abi.to_string()),
+                )
+            }
+        };
+        fs_err::create_dir_all(&out_dir)?;
+        let output = out_dir.join(&ext_file);
+        let relative_gen = format!(
+            "./{}",
+            crate::metadata::slash_path(self.gen_dir.strip_prefix(&cfg.root)?)
+        );
+        if let Ok(user) = std::env::var("CGO_CFLAGS") {
+            cflags = format!("{user} {cflags}");
+        }
+        let mut extra_env = vec![("CGO_CFLAGS".to_string(), cflags)];
+        extra_env.extend(self.toolchain.env.iter().cloned());
+        extra_env.extend(
+            self.toolchain.extension_env(
+                target,
+                &plan
+                    .build_dir
+                    .join("tools")
+                    .join(format!("python3-{}", target.goarch())),
+            )?,
+        );
+        self.printer.detail(format!(
+            "{target}: go build -buildmode=c-shared ({} functions, {}), C compiler: {}",
+            self.binding.functions.len(),
+            abi.abi,
+            self.toolchain.description
+        ));
+        let ldflags = self.toolchain.ldflags(target, &plan.ldflags);
+        let request = BuildRequest {
+            root: &cfg.root,
+            package: &relative_gen,
+            target,
+            cgo: true,
+            tags: &plan.tags,
+            ldflags: &ldflags,
+            output: &output,
+            buildmode: Some("c-shared"),
+            extra_env,
+        };
+        // Go links a c-shared library anew every time: skip the build when nothing it reads
+        // changed.
+        let key = fresh_output::key(go, &request, self.inputs);
+        let record = out_dir.join("extension.json");
+        if fresh_output::is_fresh(&record, &key, &output) {
+            self.printer.detail(format!(
+                "{target}: the {} extension module is up to date (nothing it is built from changed)",
+                abi.abi
+            ));
+        } else {
+            fresh_output::forget(&record);
+            go.build(&request).map_err(|e| {
+                let text = e.to_string();
+                let hint = crate::go::diagnose::hint_for(&text, &go.version).unwrap_or_else(|| {
+                    "if the error is in your package, fix it; if it is in target/_gowright, please report it".to_string()
+                });
+                UserError::new(format!(
+                    "the Go build of the {} extension module for {target} failed:\n{text}",
+                    abi.abi
+                ))
+                .hint(hint)
+            })?;
+            fresh_output::remember(&record, &key, &output);
+        }
+        let info = audit::inspect(&output, target, plan.compatibility)?;
+        self.printer
+            .detail(format!("{target}: {} ({})", info.description, abi.abi));
+        Ok((ext_file, info, fs_err::read(&output)?))
+    }
 }
 
 /// Writes `text` to `path` unless it already holds exactly that (keeps timestamps stable).

@@ -20,7 +20,7 @@ pub mod wheel;
 
 use std::path::{Path, PathBuf};
 
-pub use plan::{BuildPlan, BuiltWheel, TargetSelection};
+pub use plan::{BuildOptions, BuildPlan, BuiltWheel, TargetSelection};
 use wheel::KindOutput;
 
 use crate::archive::AtomicFile;
@@ -37,19 +37,18 @@ pub fn build_wheels(
     out_dir: &Path,
     printer: Printer,
 ) -> anyhow::Result<Vec<BuiltWheel>> {
-    build_wheels_with(cfg, selection, out_dir, false, printer)
+    build_wheels_with(cfg, selection, out_dir, &BuildOptions::default(), printer)
 }
 
-/// Builds wheels, editable ones (PEP 660) when `editable` is set.
+/// Builds wheels as `options` say (editable ones, for given interpreters).
 pub fn build_wheels_with(
     cfg: &ProjectConfig,
     selection: &TargetSelection,
     out_dir: &Path,
-    editable: bool,
+    options: &BuildOptions,
     printer: Printer,
 ) -> anyhow::Result<Vec<BuiltWheel>> {
-    let (wheels, files) =
-        split_pending(prepare_wheels(cfg, selection, out_dir, editable, printer)?);
+    let (wheels, files) = split_pending(prepare_wheels(cfg, selection, out_dir, options, printer)?);
     persist_all(files, printer)?;
     Ok(wheels)
 }
@@ -60,11 +59,11 @@ pub fn prepare_wheels(
     cfg: &ProjectConfig,
     selection: &TargetSelection,
     out_dir: &Path,
-    editable: bool,
+    options: &BuildOptions,
     printer: Printer,
 ) -> anyhow::Result<Vec<(BuiltWheel, AtomicFile)>> {
     let out_dir_existed = out_dir.exists();
-    let result = build_wheels_inner(cfg, selection, out_dir, editable, printer);
+    let result = build_wheels_inner(cfg, selection, out_dir, options, printer);
     if result.is_err() && !out_dir_existed {
         // Leave no empty output directory behind either (this fails harmlessly if not empty).
         let _ = std::fs::remove_dir(out_dir);
@@ -109,7 +108,7 @@ fn build_wheels_inner(
     cfg: &ProjectConfig,
     selection: &TargetSelection,
     out_dir: &Path,
-    editable: bool,
+    options: &BuildOptions,
     printer: Printer,
 ) -> anyhow::Result<Vec<(BuiltWheel, AtomicFile)>> {
     ensure_build_dir(&cfg.build_dir())?;
@@ -121,7 +120,8 @@ fn build_wheels_inner(
     )?;
     printer.detail(format!("using {} ({})", go.go.display(), go.version));
     let mut plan = BuildPlan::new(cfg, selection, go.host, out_dir)?;
-    plan.editable = editable;
+    plan.editable = options.editable;
+    plan.interpreters = options.interpreters.clone();
 
     printer.status(
         "Building",
@@ -137,7 +137,7 @@ fn build_wheels_inner(
         ),
     );
 
-    let results: Vec<anyhow::Result<(BuiltWheel, AtomicFile)>> = std::thread::scope(|scope| {
+    let results: Vec<anyhow::Result<Vec<(BuiltWheel, AtomicFile)>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = plan
             .targets
             .iter()
@@ -159,7 +159,7 @@ fn build_wheels_inner(
     let mut errors = Vec::new();
     for (target, result) in plan.targets.iter().zip(results) {
         match result {
-            Ok(done) => pending.push(done),
+            Ok(done) => pending.extend(done),
             Err(e) => errors.push((target, e)),
         }
     }
@@ -220,16 +220,19 @@ fn lock_build_dir(dir: &Path, printer: Printer) -> anyhow::Result<std::fs::File>
     Ok(file)
 }
 
-/// Builds the wheel of one target into a temporary file of the output directory.
+/// Builds the wheels of one target (one per CPython ABI of a library) into temporary files of
+/// the output directory.
 fn build_one(
     cfg: &ProjectConfig,
     go: &GoToolchain,
     plan: &BuildPlan,
     target: Target,
     printer: Printer,
-) -> anyhow::Result<(BuiltWheel, AtomicFile)> {
-    let output = build_kind(cfg, go, plan, target, printer)?;
-    wheel::write_wheel(cfg, plan, target, output)
+) -> anyhow::Result<Vec<(BuiltWheel, AtomicFile)>> {
+    build_kind(cfg, go, plan, target, printer)?
+        .into_iter()
+        .map(|output| wheel::write_wheel(cfg, plan, target, output))
+        .collect()
 }
 
 /// Runs the binding kind configured or (when `bindings` is not set) found: a `main` package is
@@ -240,7 +243,7 @@ fn build_kind(
     plan: &BuildPlan,
     target: Target,
     printer: Printer,
-) -> anyhow::Result<KindOutput> {
+) -> anyhow::Result<Vec<KindOutput>> {
     let list = || {
         go.list_package_cached(
             &cfg.root,
@@ -251,12 +254,12 @@ fn build_kind(
         )
     };
     match cfg.tool.bindings {
-        Some(Bindings::Bin) => bin::build(cfg, go, plan, target, printer),
+        Some(Bindings::Bin) => Ok(vec![bin::build(cfg, go, plan, target, printer)?]),
         Some(Bindings::Lib) => lib::build(cfg, go, plan, target, &list()?, printer),
         None => {
             let package = list()?;
             if package.name == "main" {
-                bin::build(cfg, go, plan, target, printer)
+                Ok(vec![bin::build(cfg, go, plan, target, printer)?])
             } else {
                 lib::build(cfg, go, plan, target, &package, printer)
             }

@@ -2,11 +2,24 @@
 //! the flags. Plain data, printed by `--dry-run`.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use crate::archive::source_date_epoch;
 use crate::config::ProjectConfig;
 use crate::error::UserError;
+use crate::printer::Printer;
 use crate::target::{Compatibility, Target};
+use crate::toolchain::python_abi::{self, ResolvedAbis};
+
+/// How a build's wheels are made, beyond the targets.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Editable wheels (PEP 660): a mixed project's Python sources are used in place.
+    pub editable: bool,
+    /// Build extension modules for these interpreters (`--interpreter`, the interpreter of a
+    /// PEP 517 frontend, the virtual environment of `develop`) instead of the configured ABIs.
+    pub interpreters: Vec<PathBuf>,
+}
 
 /// Which targets to build.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +51,12 @@ pub struct BuildPlan {
     /// Which Linux systems wheels with C parts are for (`--compatibility`, else the
     /// configuration); `None`: the default, `manylinux_2_17` where zig builds them.
     pub compatibility: Option<Compatibility>,
+    /// The machine gowright runs on.
+    pub host: Target,
+    /// See [`BuildOptions::interpreters`].
+    pub interpreters: Vec<PathBuf>,
+    /// The CPython ABIs of extension modules, decided when a binding kind first needs them.
+    abis: OnceLock<Result<ResolvedAbis, UserError>>,
 }
 
 /// One wheel that was written.
@@ -102,7 +121,40 @@ impl BuildPlan {
             epoch: source_date_epoch(),
             editable: false,
             compatibility: cfg.tool.compatibility,
+            host,
+            interpreters: Vec::new(),
+            abis: OnceLock::new(),
         })
+    }
+
+    /// The CPython ABIs extension modules are built for (see [`python_abi::resolve`]),
+    /// decided once per build; what the default left out is said then.
+    pub fn python_abis(
+        &self,
+        cfg: &ProjectConfig,
+        printer: Printer,
+    ) -> Result<&ResolvedAbis, UserError> {
+        self.abis
+            .get_or_init(|| {
+                let resolved = python_abi::resolve(
+                    &self.interpreters,
+                    cfg.tool.python_abis.as_deref(),
+                    cfg.metadata.requires_python.as_ref(),
+                    &self.build_dir.join("interpreters"),
+                )?;
+                if !resolved.skipped.is_empty() {
+                    printer.status(
+                        "Skipping",
+                        format!(
+                            "free-threaded wheels: {} (choose with `tool.gowright.python-abis` or --interpreter)",
+                            resolved.skipped.join("; ")
+                        ),
+                    );
+                }
+                Ok(resolved)
+            })
+            .as_ref()
+            .map_err(Clone::clone)
     }
 
     /// The build directory of one target.

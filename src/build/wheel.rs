@@ -38,7 +38,12 @@ pub fn write_wheel(
         abi_tag: output.abi_tag,
         platform_tags: output.platform_tags.clone(),
     };
-    let file = finish_wheel(cfg, plan, target, output.files, &filename)?;
+    // One cache per wheel of the target (a library has one per CPython ABI).
+    let cache = plan
+        .target_dir(target)
+        .join("wheel-cache")
+        .join(format!("{}-{}", filename.python_tag, filename.abi_tag));
+    let file = finish_wheel(cfg, plan, target, output.files, &filename, &cache)?;
     Ok((
         BuiltWheel {
             path: plan.out_dir.join(filename.to_string()),
@@ -58,6 +63,7 @@ fn finish_wheel(
     target: Target,
     mut wheel: WheelBuilder,
     filename: &WheelFilename,
+    cache: &std::path::Path,
 ) -> anyhow::Result<AtomicFile> {
     let dist_info = cfg.metadata.dist_info_dir();
     for (name, data) in dist_info_files(cfg)? {
@@ -73,13 +79,7 @@ fn finish_wheel(
         wheel.store_uncompressed();
     }
     wheel
-        .write_cached(
-            &dist_info,
-            &plan.out_dir,
-            filename,
-            plan.epoch,
-            &plan.target_dir(target).join("wheel-cache"),
-        )
+        .write_cached(&dist_info, &plan.out_dir, filename, plan.epoch, cache)
         .with_context(|| {
             format!(
                 "cannot write the wheel for {target} in `{}`",

@@ -9,6 +9,7 @@ use super::fields;
 use crate::error::UserError;
 use crate::names::is_python_identifier;
 use crate::target::{Compatibility, DEFAULT_TARGETS, Target, UnknownCompatibility, UnknownTarget};
+use crate::toolchain::python_abi::PythonAbi;
 
 /// The kind of Python package the Go code becomes (see DESIGN.md, "Binding kinds").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -51,6 +52,7 @@ pub const TOOL_KEYS: &[&str] = &[
     "version-variable",
     "strict",
     "compatibility",
+    "python-abis",
 ];
 
 /// `[tool.gowright]` as written in `pyproject.toml`.
@@ -71,6 +73,7 @@ pub struct RawToolConfig {
     pub version_variable: Option<String>,
     pub strict: Option<bool>,
     pub compatibility: Option<String>,
+    pub python_abis: Option<Vec<String>>,
 }
 
 /// `[tool.gowright]`, validated, with defaults filled in.
@@ -104,6 +107,9 @@ pub struct ToolConfig {
     pub strict: bool,
     /// Which Linux systems wheels with C parts are built for (`manylinux_2_17` when unset).
     pub compatibility: Option<Compatibility>,
+    /// `lib`: the CPython ABIs to build extension modules for; `None`: decided from
+    /// `requires-python` and the interpreters found (see `toolchain::python_abi`).
+    pub python_abis: Option<Vec<PythonAbi>>,
 }
 
 /// Checks the keys of `[tool.gowright]` before typed parsing, so that a typo gets a suggestion.
@@ -189,6 +195,11 @@ impl RawToolConfig {
                 })
             })
             .transpose()?;
+        let python_abis = self
+            .python_abis
+            .as_deref()
+            .map(parse_python_abis)
+            .transpose()?;
         let include = self.include.unwrap_or_default();
         let exclude = self.exclude.unwrap_or_default();
         // Checked here, before anything is built: a bad glob must not fail a build halfway.
@@ -209,8 +220,35 @@ impl RawToolConfig {
             version_variable: self.version_variable,
             strict: self.strict.unwrap_or(false),
             compatibility,
+            python_abis,
         })
     }
+}
+
+/// Parses `tool.gowright.python-abis`: known names, each once, at least one.
+fn parse_python_abis(list: &[String]) -> Result<Vec<PythonAbi>, UserError> {
+    const FIELD: &str = "`tool.gowright.python-abis`";
+    if list.is_empty() {
+        return Err(
+            UserError::new(format!("{FIELD} is empty: there is nothing to build")).hint(format!(
+                "{}, or remove the key for the default",
+                PythonAbi::hint()
+            )),
+        );
+    }
+    let mut abis = Vec::new();
+    for name in list {
+        let abi: PythonAbi = name
+            .parse()
+            .map_err(|e| UserError::new(format!("{FIELD}: {e}")).hint(PythonAbi::hint()))?;
+        if abis.contains(&abi) {
+            return Err(
+                UserError::new(format!("{FIELD} names {abi} twice")).hint("name each ABI once")
+            );
+        }
+        abis.push(abi);
+    }
+    Ok(abis)
 }
 
 /// Parses a list of `GOOS/GOARCH` targets (from the configuration key or command-line option

@@ -8,6 +8,7 @@
 //! zig is installed for a build of this machine's own target.
 
 pub mod macos;
+pub mod python_abi;
 pub mod stable_abi;
 pub mod zig;
 
