@@ -447,24 +447,73 @@ pub fn render(binding: &Binding, package: &str, ext_name: &str) -> String {
     } else {
         binding.package_doc.clone()
     };
-    let _ = writeln!(
-        out,
-        "static struct PyModuleDef gw_module = {{\n    .m_base = PyModuleDef_HEAD_INIT,\n    .m_name = {},\n    .m_doc = {},\n    .m_size = -1,\n    .m_methods = gw_methods,\n}};\n",
-        c_string(&format!("{package}.{ext_name}")),
-        c_string(&doc)
-    );
     write_consts(&mut out, binding);
-    let _ = writeln!(out, "PyMODINIT_FUNC PyInit_{ext_name}(void) {{");
+    write_module_init(&mut out, package, ext_name, &doc);
+    out
+}
+
+/// The module's entry point. For abi3 (and a free-threaded CPython's full API), `PyInit_<name>`
+/// creating it from a `PyModuleDef` (single-phase: the glue's state is its static variables);
+/// for abi3t, whose `PyModuleDef` would hold an object header, `PyModExport_<name>` returning
+/// its slots (PEP 793), the module then filled by `Py_mod_exec`.
+fn write_module_init(out: &mut String, package: &str, ext_name: &str, doc: &str) {
+    let name = c_string(&format!("{package}.{ext_name}"));
+    let error = c_string(&format!("{package}.GoError"));
+    let panic = c_string(&format!("{package}.GoPanic"));
+    let doc = c_string(doc);
     let _ = writeln!(
         out,
-        "    PyObject *m = gw_init_module(&gw_module, {}, {});",
-        c_string(&format!("{package}.GoError")),
-        c_string(&format!("{package}.GoPanic"))
+        "#ifndef GW_ABI3T
+static struct PyModuleDef gw_module = {{
+    .m_base = PyModuleDef_HEAD_INIT,
+    .m_name = {name},
+    .m_doc = {doc},
+    .m_size = -1,
+    .m_methods = gw_methods,
+}};
+
+PyMODINIT_FUNC PyInit_{ext_name}(void) {{
+    PyObject *m = PyModule_Create(&gw_module);
+    if (m == NULL) return NULL;
+#ifdef Py_GIL_DISABLED
+    /* Free-threaded CPython: the glue keeps no state that needs the GIL (what initialisation
+     * sets is only read afterwards; Go's handle table has its own lock), so importing the
+     * module leaves the GIL off. */
+    if (PyUnstable_Module_SetGIL(m, Py_MOD_GIL_NOT_USED) < 0) {{
+        Py_DECREF(m);
+        return NULL;
+    }}
+#endif
+    if (gw_fill_module(m, {error}, {panic}) < 0 || gw_add_consts(m) < 0) {{
+        Py_DECREF(m);
+        return NULL;
+    }}
+    return m;
+}}
+#else
+static int gw_exec(PyObject *m) {{
+    if (gw_fill_module(m, {error}, {panic}) < 0 || gw_add_consts(m) < 0) return -1;
+    return 0;
+}}
+
+PyABIInfo_VAR(gw_abi_info);
+
+/* The GIL is not needed (see the abi3 entry point above); the glue's state is its static
+ * variables, so one interpreter per process. */
+static PySlot gw_slots[] = {{
+    PySlot_DATA(Py_mod_abi, &gw_abi_info),
+    PySlot_DATA(Py_mod_name, {name}),
+    PySlot_DATA(Py_mod_doc, {doc}),
+    PySlot_STATIC_DATA(Py_mod_methods, gw_methods), /* static: CPython keeps the pointer */
+    PySlot_FUNC(Py_mod_exec, gw_exec),
+    PySlot_DATA(Py_mod_gil, Py_MOD_GIL_NOT_USED),
+    PySlot_DATA(Py_mod_multiple_interpreters, Py_MOD_MULTIPLE_INTERPRETERS_NOT_SUPPORTED),
+    PySlot_END,
+}};
+
+PyMODEXPORT_FUNC PyModExport_{ext_name}(void) {{ return gw_slots; }}
+#endif"
     );
-    out.push_str(
-        "    if (m != NULL && gw_add_consts(m) < 0) {\n        Py_DECREF(m);\n        return NULL;\n    }\n    return m;\n}\n",
-    );
-    out
 }
 
 /// `gw_add_consts`: sets the module attributes of the package's constants.

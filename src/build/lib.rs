@@ -199,12 +199,26 @@ fn abis_for<'p>(
         }
         printer.status("Skipping", message);
     }
-    if here.iter().any(|b| b.interpreter.is_some()) && target.os == Os::Windows {
-        return Err(UserError::new(
-            "free-threaded extension modules for Windows are not supported yet",
-        )
-        .hint("build the abi3 wheel only: set `tool.gowright.python-abis = [\"abi3\"]`")
-        .into());
+    if target.os != Os::Windows {
+        return Ok(here);
+    }
+    // A free-threaded CPython on Windows links its modules with python3Xt.dll (or python3t.dll),
+    // for which gowright makes no import library yet.
+    let (here, unsupported): (Vec<&AbiBuild>, Vec<&AbiBuild>) =
+        here.into_iter().partition(|b| b.abi == PythonAbi::Abi3);
+    if !unsupported.is_empty() {
+        let names: Vec<String> = unsupported.iter().map(|b| b.abi.to_string()).collect();
+        let configured = cfg.tool.python_abis.is_some() || !plan.interpreters.is_empty();
+        let message = format!(
+            "{} for {target}: free-threaded extension modules for Windows are not supported yet",
+            names.join(", ")
+        );
+        if here.is_empty() || configured {
+            return Err(UserError::new(message)
+                .hint("build the abi3 wheel for Windows: add \"abi3\" to `tool.gowright.python-abis`, or leave Windows out of the targets of this build")
+                .into());
+        }
+        printer.status("Skipping", message);
     }
     Ok(here)
 }
@@ -233,13 +247,22 @@ impl Extension<'_> {
         let mut cflags = "-O2".to_string();
         let (ext_file, out_dir) = match &abi.interpreter {
             // CPython finds an abi3 module as `name.abi3.so`, on Windows as `name.pyd`.
-            None => (
+            None if abi.abi == PythonAbi::Abi3 => (
                 match target.os {
                     Os::Windows => format!("{ext_name}.pyd"),
                     _ => format!("{ext_name}.abi3.so"),
                 },
                 plan.target_dir(target),
             ),
+            // abi3t: the same declarations with an opaque PyObject; CPython >= 3.15 finds the
+            // module as `name.abi3t.so`, free-threaded or not.
+            None => {
+                cflags.push_str(" -DGW_ABI3T");
+                (
+                    format!("{ext_name}.abi3t.so"),
+                    plan.target_dir(target).join("abi3t"),
+                )
+            }
             // The full API of that version, from its interpreter's headers; the file is named
             // as that interpreter names extension modules (`.cpython-313t-x86_64-linux-gnu.so`).
             Some(interpreter) => {

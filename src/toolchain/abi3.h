@@ -1,5 +1,7 @@
 /* gowright_abi3.h: the part of CPython's stable ABI (abi3, CPython >= 3.11) that gowright's
- * generated glue uses, declared by gowright itself.
+ * generated glue uses, declared by gowright itself. With GW_ABI3T defined: the stable ABI of
+ * CPython >= 3.15 for free-threaded and GIL-enabled builds alike (abi3t, PEP 803), in which
+ * PyObject is opaque and a module is defined by the slots of PyModExport_<name> (PEP 793).
  *
  * The stable ABI is the same on every platform and for every CPython since the version it is
  * declared for, so one header serves every target: building an extension module needs no
@@ -27,11 +29,14 @@ extern "C" {
 #  define GW_PY_FUNC(type) __declspec(dllimport) type
 #  define GW_PY_DATA(type) extern __declspec(dllimport) type
 #  define PyMODINIT_FUNC __declspec(dllexport) PyObject *
+#  define PyMODEXPORT_FUNC __declspec(dllexport) PySlot *
 #else
 #  define GW_PY_FUNC(type) type
 #  define GW_PY_DATA(type) extern type
 #  define PyMODINIT_FUNC __attribute__((visibility("default"))) PyObject *
+#  define PyMODEXPORT_FUNC __attribute__((visibility("default"))) PySlot *
 #endif
+#define GW_PY_FUNC_ABI3T(type) GW_PY_FUNC(type)
 
 /* ---- types ---------------------------------------------------------------------------- */
 
@@ -41,11 +46,17 @@ typedef Py_ssize_t Py_hash_t;
 typedef struct _typeobject PyTypeObject; /* opaque in the limited API */
 typedef struct _ts PyThreadState;        /* opaque */
 
+#ifdef GW_ABI3T
+/* abi3t: the object header differs between free-threaded and GIL-enabled builds, so it is
+ * opaque; the glue reaches objects through functions only. */
+typedef struct _object PyObject;
+#else
 /* The object header of a build with the GIL (what abi3 means up to CPython 3.14). */
 typedef struct _object {
     Py_ssize_t ob_refcnt;
     PyTypeObject *ob_type;
 } PyObject;
+#endif
 
 typedef PyObject *(*PyCFunction)(PyObject *, PyObject *);
 
@@ -56,6 +67,7 @@ typedef struct PyMethodDef {
     const char *ml_doc;
 } PyMethodDef;
 
+#ifndef GW_ABI3T
 typedef struct PyModuleDef_Base {
     PyObject ob_base;
     PyObject *(*m_init)(void);
@@ -84,6 +96,30 @@ typedef struct PyModuleDef {
     inquiry m_clear;
     freefunc m_free;
 } PyModuleDef;
+#else
+/* PEP 793's module slots (the layout of PEP 820), and the ABI the module is built for. */
+typedef void (*_Py_funcptr_t)(void);
+typedef struct PySlot {
+    uint16_t sl_id;
+    uint16_t sl_flags;
+    uint32_t sl_reserved; /* must be 0 */
+    union {
+        void *sl_ptr;
+        _Py_funcptr_t sl_func;
+        Py_ssize_t sl_size;
+        int64_t sl_int64;
+        uint64_t sl_uint64;
+    };
+} PySlot;
+
+typedef struct PyABIInfo {
+    uint8_t abiinfo_major_version;
+    uint8_t abiinfo_minor_version;
+    uint16_t flags;
+    uint32_t build_version;
+    uint32_t abi_version;
+} PyABIInfo;
+#endif
 
 /* Py_buffer is in the limited API since 3.11. */
 typedef struct {
@@ -131,6 +167,29 @@ typedef enum { PyGILState_LOCKED, PyGILState_UNLOCKED } PyGILState_STATE;
 #define Py_TPFLAGS_UNICODE_SUBCLASS (1UL << 28)
 #define Py_TPFLAGS_DICT_SUBCLASS (1UL << 29)
 
+#ifdef GW_ABI3T
+#define PySlot_STATIC 0x0002
+#define PySlot_INTPTR 0x0004
+#define Py_mod_exec 85
+#define Py_mod_multiple_interpreters 86
+#define Py_mod_gil 87
+#define Py_mod_name 100
+#define Py_mod_doc 101
+#define Py_mod_methods 103
+#define Py_mod_abi 109
+#define Py_MOD_MULTIPLE_INTERPRETERS_NOT_SUPPORTED ((void *)0)
+#define Py_MOD_GIL_NOT_USED ((void *)1)
+#define PyABIInfo_STABLE 0x0001
+#define PyABIInfo_GIL 0x0002
+#define PyABIInfo_FREETHREADED 0x0004
+#define PyABIInfo_FREETHREADING_AGNOSTIC (PyABIInfo_GIL | PyABIInfo_FREETHREADED)
+#define Py_CONSTANT_NONE 0
+#define Py_CONSTANT_FALSE 1
+#define Py_CONSTANT_TRUE 2
+/* The version of the stable ABI (and of the headers) this declares: 3.15.0 final. */
+#define GW_ABI3T_VERSION 0x030F00F0
+#endif
+
 /* ---- functions ------------------------------------------------------------------------ */
 
 GW_PY_FUNC(void) Py_IncRef(PyObject *);
@@ -174,7 +233,9 @@ GW_PY_FUNC(PyObject *) PyLong_FromLongLong(long long);
 GW_PY_FUNC(PyObject *) PyLong_FromString(const char *, char **, int);
 GW_PY_FUNC(PyObject *) PyLong_FromUnsignedLongLong(unsigned long long);
 GW_PY_FUNC(int) PyModule_AddObjectRef(PyObject *, const char *, PyObject *);
+#ifndef GW_ABI3T
 GW_PY_FUNC(PyObject *) PyModule_Create2(PyModuleDef *, int);
+#endif
 GW_PY_FUNC(PyObject *) PyNumber_Index(PyObject *);
 GW_PY_FUNC(PyObject *) PyObject_CallFunction(PyObject *, const char *, ...);
 GW_PY_FUNC(PyObject *) PyObject_CallFunctionObjArgs(PyObject *, ...);
@@ -202,11 +263,20 @@ GW_PY_FUNC(int) PyUnicode_CompareWithASCIIString(PyObject *, const char *);
 GW_PY_FUNC(PyObject *) PyUnicode_DecodeUTF8(const char *, Py_ssize_t, const char *);
 GW_PY_FUNC(PyObject *) PyUnicode_FromStringAndSize(const char *, Py_ssize_t);
 
+#ifdef GW_ABI3T
+/* Functions of the stable ABI since 3.14 and 3.15 that abi3t needs for what were macros. */
+GW_PY_FUNC_ABI3T(PyTypeObject *) Py_TYPE(PyObject *);
+GW_PY_FUNC_ABI3T(int) Py_IS_TYPE(PyObject *, PyTypeObject *);
+GW_PY_FUNC_ABI3T(PyObject *) Py_GetConstantBorrowed(unsigned int);
+#endif
+
 /* ---- data ----------------------------------------------------------------------------- */
 
+#ifndef GW_ABI3T
 GW_PY_DATA(PyObject) _Py_NoneStruct;
 GW_PY_DATA(struct _longobject) _Py_TrueStruct;
 GW_PY_DATA(struct _longobject) _Py_FalseStruct;
+#endif
 GW_PY_DATA(PyTypeObject) PyBool_Type;
 GW_PY_DATA(PyTypeObject) PyFloat_Type;
 GW_PY_DATA(PyObject *) PyExc_AttributeError;
@@ -222,12 +292,27 @@ GW_PY_DATA(PyObject *) PyExc_ValueError;
 
 /* ---- what the real headers define as macros ------------------------------------------- */
 
+#ifdef GW_ABI3T
+#define Py_None Py_GetConstantBorrowed(Py_CONSTANT_NONE)
+#define Py_True Py_GetConstantBorrowed(Py_CONSTANT_TRUE)
+#define Py_False Py_GetConstantBorrowed(Py_CONSTANT_FALSE)
+#define Py_TYPE(o) Py_TYPE((PyObject *)(o))
+#define Py_IS_TYPE(o, t) Py_IS_TYPE((PyObject *)(o), (t))
+#define PyABIInfo_VAR(NAME)                                                                 \
+    static PyABIInfo NAME = {1, 0, PyABIInfo_STABLE | PyABIInfo_FREETHREADING_AGNOSTIC,      \
+                             GW_ABI3T_VERSION, 0x030F0000}
+#define PySlot_DATA(NAME, VALUE) {.sl_id = (NAME), .sl_flags = PySlot_INTPTR, .sl_ptr = (void *)(VALUE)}
+#define PySlot_STATIC_DATA(NAME, VALUE) {.sl_id = (NAME), .sl_flags = PySlot_STATIC, .sl_ptr = (VALUE)}
+#define PySlot_FUNC(NAME, VALUE) {.sl_id = (NAME), .sl_func = (_Py_funcptr_t)(VALUE)}
+#define PySlot_END {0, 0, 0, {NULL}}
+#else
 #define Py_None (&_Py_NoneStruct)
 #define Py_True ((PyObject *)&_Py_TrueStruct)
 #define Py_False ((PyObject *)&_Py_FalseStruct)
 
 #define Py_TYPE(o) (((PyObject *)(o))->ob_type)
 #define Py_IS_TYPE(o, t) (Py_TYPE(o) == (t))
+#endif
 #define Py_INCREF(o) Py_IncRef((PyObject *)(o))
 #define Py_DECREF(o) Py_DecRef((PyObject *)(o))
 #define Py_XINCREF(o) Py_IncRef((PyObject *)(o)) /* Py_IncRef accepts NULL */
@@ -258,8 +343,10 @@ GW_PY_DATA(PyObject *) PyExc_ValueError;
 #define PyFloat_Check(o) PyObject_TypeCheck(o, &PyFloat_Type)
 #define PyBool_Check(o) Py_IS_TYPE(o, &PyBool_Type)
 
+#ifndef GW_ABI3T
 #define PyModuleDef_HEAD_INIT {{1, NULL}, NULL, 0, NULL}
 #define PyModule_Create(def) PyModule_Create2((def), PYTHON_ABI_VERSION)
+#endif
 
 #ifdef __cplusplus
 }

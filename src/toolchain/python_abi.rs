@@ -4,6 +4,9 @@
 //! - `abi3`, the stable ABI: one wheel (`cp311-abi3`) for every GIL-enabled CPython from 3.11,
 //!   compiled against gowright's own declarations of the stable ABI ([`super::stable_abi`]), so
 //!   it needs no Python at all and cross-compiles to every target.
+//! - `abi3t`, the stable ABI of CPython ≥ 3.15 for free-threaded and GIL-enabled builds alike
+//!   (PEP 803): one wheel (`cp315-abi3.abi3t`), also from gowright's own declarations, for
+//!   every target but Windows.
 //! - `cp313t`, `cp314t`: free-threaded CPython (PEP 703), which cannot load an abi3 module. Its
 //!   ABI is the full, version-specific one, so the glue is compiled against the headers of a
 //!   free-threaded interpreter of that version found on this machine (`python3.13t` on `PATH`,
@@ -27,6 +30,9 @@ use crate::process::ProcessBuilder;
 /// The oldest CPython whose limited API has all the glue uses (buffers, `PyType_GetName`).
 pub const MIN_ABI3: (u32, u32) = (3, 11);
 
+/// The first CPython with the stable ABI for free-threaded builds (abi3t, PEP 803).
+pub const MIN_ABI3T: (u32, u32) = (3, 15);
+
 /// The free-threaded CPython versions gowright builds for (`cp3XYt`), oldest first.
 pub const FREE_THREADED_MINORS: &[u32] = &[13, 14];
 
@@ -35,6 +41,8 @@ pub const FREE_THREADED_MINORS: &[u32] = &[13, 14];
 pub enum PythonAbi {
     /// The stable ABI of GIL-enabled CPython (`abi3`).
     Abi3,
+    /// The stable ABI of CPython ≥ 3.15, free-threaded or not (`abi3t`).
+    Abi3t,
     /// Free-threaded CPython 3.`minor` (`cp3XYt`).
     FreeThreaded(u32),
 }
@@ -42,30 +50,34 @@ pub enum PythonAbi {
 impl PythonAbi {
     /// The names `tool.gowright.python-abis` accepts.
     pub fn known_names() -> Vec<String> {
-        std::iter::once(PythonAbi::Abi3)
-            .chain(
-                FREE_THREADED_MINORS
-                    .iter()
-                    .map(|&m| PythonAbi::FreeThreaded(m)),
-            )
-            .map(|a| a.to_string())
-            .collect()
+        Self::all().map(|a| a.to_string()).collect()
+    }
+
+    /// Every ABI gowright builds for, in the order of a build's wheels.
+    fn all() -> impl Iterator<Item = PythonAbi> {
+        [PythonAbi::Abi3, PythonAbi::Abi3t].into_iter().chain(
+            FREE_THREADED_MINORS
+                .iter()
+                .map(|&m| PythonAbi::FreeThreaded(m)),
+        )
     }
 
     /// The hint for a name that is not an ABI gowright knows.
     pub fn hint() -> String {
         format!(
-            "use one or more of {} (\"abi3\": every GIL-enabled CPython from {}.{}; \"cp313t\": free-threaded CPython 3.13)",
+            "use one or more of {} (\"abi3\": every GIL-enabled CPython from {}.{}; \"abi3t\": every CPython from {}.{}, free-threaded too; \"cp313t\": free-threaded CPython 3.13)",
             Self::known_names().join(", "),
             MIN_ABI3.0,
-            MIN_ABI3.1
+            MIN_ABI3.1,
+            MIN_ABI3T.0,
+            MIN_ABI3T.1
         )
     }
 
     /// The interpreter command that supplies the headers of this ABI (`python3.13t`).
     pub fn command(self) -> Option<String> {
         match self {
-            PythonAbi::Abi3 => None,
+            PythonAbi::Abi3 | PythonAbi::Abi3t => None,
             PythonAbi::FreeThreaded(minor) => Some(format!("python3.{minor}t")),
         }
     }
@@ -78,6 +90,7 @@ impl PythonAbi {
         match self {
             // abi3 serves every version from 3.11: admitted if any of them is.
             PythonAbi::Abi3 => (MIN_ABI3.1..40).any(|minor| admits(specs, minor)),
+            PythonAbi::Abi3t => (MIN_ABI3T.1..40).any(|minor| admits(specs, minor)),
             PythonAbi::FreeThreaded(minor) => admits(specs, minor),
         }
     }
@@ -94,6 +107,7 @@ impl std::fmt::Display for PythonAbi {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             PythonAbi::Abi3 => f.write_str("abi3"),
+            PythonAbi::Abi3t => f.write_str("abi3t"),
             PythonAbi::FreeThreaded(minor) => write!(f, "cp3{minor}t"),
         }
     }
@@ -103,8 +117,10 @@ impl std::str::FromStr for PythonAbi {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, String> {
-        if s == "abi3" {
-            return Ok(PythonAbi::Abi3);
+        match s {
+            "abi3" => return Ok(PythonAbi::Abi3),
+            "abi3t" => return Ok(PythonAbi::Abi3t),
+            _ => {}
         }
         let minor = s
             .strip_prefix("cp3")
@@ -235,6 +251,9 @@ impl Interpreter {
             if FREE_THREADED_MINORS.contains(&self.minor) {
                 return Ok(PythonAbi::FreeThreaded(self.minor));
             }
+            if (self.major, self.minor) >= MIN_ABI3T {
+                return Ok(PythonAbi::Abi3t);
+            }
             return Err(UserError::new(format!(
                 "`{}` is free-threaded CPython {version}, which gowright does not build for yet",
                 self.path.display()
@@ -270,17 +289,25 @@ pub struct AbiBuild {
 }
 
 impl AbiBuild {
-    /// The wheel's interpreter tag: `cp311` (the abi3 floor `floor`) or `cp313`.
+    /// The wheel's interpreter tag: `cp311` (the abi3 floor `floor`), `cp315` or `cp313`.
     pub fn python_tag(&self, floor: (u32, u32)) -> String {
         match self.abi {
             PythonAbi::Abi3 => format!("cp{}{}", floor.0, floor.1),
+            PythonAbi::Abi3t => {
+                let floor = floor.max(MIN_ABI3T);
+                format!("cp{}{}", floor.0, floor.1)
+            }
             PythonAbi::FreeThreaded(minor) => format!("cp3{minor}"),
         }
     }
 
-    /// The wheel's ABI tag: `abi3` or `cp313t`.
+    /// The wheel's ABI tag: `abi3`, `abi3.abi3t` (GIL-enabled installers take the `abi3`, free-
+    /// threaded ones the `abi3t`; PEP 803) or `cp313t`.
     pub fn abi_tag(&self) -> String {
-        self.abi.to_string()
+        match self.abi {
+            PythonAbi::Abi3t => "abi3.abi3t".to_string(),
+            abi => abi.to_string(),
+        }
     }
 }
 
@@ -308,7 +335,7 @@ pub fn resolve(
             if builds.iter().any(|b| b.abi == abi) {
                 continue;
             }
-            let interpreter = (abi != PythonAbi::Abi3).then_some(interpreter);
+            let interpreter = abi.command().is_some().then_some(interpreter);
             builds.push(AbiBuild { abi, interpreter });
         }
         return Ok(ResolvedAbis {
@@ -337,12 +364,7 @@ pub fn resolve(
             }
         }
         None => {
-            let all = std::iter::once(PythonAbi::Abi3).chain(
-                FREE_THREADED_MINORS
-                    .iter()
-                    .map(|&m| PythonAbi::FreeThreaded(m)),
-            );
-            for abi in all {
+            for abi in PythonAbi::all() {
                 if !abi.admitted_by(requires_python) {
                     continue;
                 }
@@ -487,6 +509,8 @@ mod tests {
         assert!(!ft13.admitted_by(Some(&specs("<3.13"))));
         assert!(ft13.admitted_by(Some(&specs("~=3.13.1"))));
         assert!(PythonAbi::Abi3.admitted_by(Some(&specs(">=3.14"))));
+        assert!(PythonAbi::Abi3t.admitted_by(Some(&specs(">=3.11"))));
+        assert!(!PythonAbi::Abi3t.admitted_by(Some(&specs(">=3.11,<3.15"))));
         assert!(!PythonAbi::Abi3.admitted_by(Some(&specs("<3.10"))));
     }
 
@@ -499,6 +523,14 @@ mod tests {
         assert_eq!(
             (abi3.python_tag((3, 12)), abi3.abi_tag()),
             ("cp312".into(), "abi3".into())
+        );
+        let abi3t = AbiBuild {
+            abi: PythonAbi::Abi3t,
+            interpreter: None,
+        };
+        assert_eq!(
+            (abi3t.python_tag((3, 11)), abi3t.abi_tag()),
+            ("cp315".into(), "abi3.abi3t".into())
         );
         let ft = AbiBuild {
             abi: PythonAbi::FreeThreaded(13),

@@ -254,3 +254,113 @@ def install_for_windows(target_dir: Path, *requirements) -> None:
     run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
          "--platform", "win_amd64", "--python-version", "3.13", "--implementation", "cp",
          "--only-binary=:all:", "--target", target_dir, *requirements])
+
+
+def built_wheels(proc) -> list[Path]:
+    """The wheels a `gowright build` printed, one path per line."""
+    return [Path(line) for line in proc.stdout.split() if line.endswith(".whl")]
+
+
+def wheel_for(proc, abi: str = "abi3") -> Path:
+    """The one wheel a `gowright build` printed whose ABI tag is `abi` (`abi3`, `abi3.abi3t`,
+    `cp313t`): a library's build makes one wheel per CPython ABI."""
+    found = [w for w in built_wheels(proc) if w.name.split("-")[-2] == abi]
+    assert len(found) == 1, (abi, proc.stdout)
+    return found[0]
+
+
+@pytest.fixture(scope="session")
+def py315_root() -> Path:
+    """A Debian sid tree with CPython 3.15 and its headers (made once by `.ci/sid-python.sh`,
+    cached outside the clone). Its glibc is newer than this machine's, so its interpreter runs
+    chrooted into the tree (see `run_py315`)."""
+    out = run(["bash", REPO / ".ci" / "sid-python.sh"], timeout=900).stdout.strip()
+    root = Path(out.splitlines()[-1])
+    assert (root / "usr" / "bin" / "python3.15").exists(), out
+    return root
+
+
+def run_py315(root: Path, share: Path, args, *, pythonpath=(), timeout=900):
+    """Run CPython 3.15 chrooted into `root`, with the host directory `share` at /work (in a
+    mount namespace of its own, so nothing stays mounted). Paths under `share` in `args` and
+    `pythonpath` are given as their /work/... names."""
+
+    def inside(value):
+        text = str(value)
+        base = str(share)
+        return "/work" + text[len(base):] if text.startswith(base) else text
+
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "HOME": "/tmp",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONPATH": ":".join(inside(p) for p in pythonpath),
+    }
+    script = 'mount --bind "$1" "$2/work" && mount -t proc proc "$2/proc" && shift 2 && exec "$@"'
+    cmd = ["unshare", "--mount", "--propagation", "private", "--", "bash", "-c", script, "bash",
+           share, root, "env", "-i", *[f"{k}={v}" for k, v in env.items()],
+           "/usr/sbin/chroot", root, "/usr/bin/python3.15", *[inside(a) for a in args]]
+    return run(cmd, timeout=timeout)
+
+
+def install_for_py315(target_dir: Path, *requirements) -> None:
+    """Install wheels (and requirements from PyPI) for linux/amd64 CPython 3.15 into a
+    directory with uv, which checks their tags against that interpreter's."""
+    run([tool("uv"), "pip", "install", "--quiet", "--target", target_dir, "--python-version", "3.15",
+         "--python-platform", "x86_64-manylinux_2_28", "--only-binary", ":all:", *requirements],
+        timeout=900)
+
+
+#: Every fixture library at once from 8 threads (handles-lib, collections-lib, scalars-lib,
+#: structs-lib): shared lists and dicts mutated by another thread meanwhile, structs and Go
+#: handles. Prints whether the GIL is enabled (after the imports) and a counter the threads share.
+LIB_WORKOUT = """
+import sys, threading
+import counter, gocollections as col, scalars, shapes
+gil = sys._is_gil_enabled()
+shared = list(range(1000))
+table = {str(i): [str(i)] * (i % 5) for i in range(200)}
+guarded = counter.new_guarded()
+stop = threading.Event()
+errors = []
+
+def mutate():
+    # Another thread changes the containers the workers pass to Go: each call sees a snapshot.
+    i = 0
+    while not stop.is_set():
+        shared.append(7); shared.pop()
+        table["x"] = ["y"] * (i % 3); table.pop("x", None)
+        i += 1
+
+def work(n):
+    try:
+        for k in range(300):
+            assert scalars.add(n, k) == n + k
+            assert scalars.greet("ft") == "Hello, ft!"
+            total = col.sum_ints(shared)
+            assert total in (499500, 499507), total
+            lengths = col.lengths(table)
+            assert lengths["7"] == 2
+            assert col.counts(["a", "b", "a"]) == {"a": 2, "b": 1}
+            mid = shapes.mid(shapes.Point(0, 0), shapes.Point(2 * n, 4))
+            assert (mid.x, mid.y) == (n, 2)
+            guarded.add(1)
+            c = counter.new_counter(f"c{n}")
+            c.inc(k)
+            assert c.value() == k
+    except BaseException as e:  # reported by the main thread
+        errors.append(repr(e))
+
+m = threading.Thread(target=mutate)
+m.start()
+workers = [threading.Thread(target=work, args=(n,)) for n in range(8)]
+[t.start() for t in workers]
+[t.join() for t in workers]
+stop.set(); m.join()
+assert not errors, errors[:3]
+print(gil, guarded.add(0))
+"""
+
+#: The fixture libraries LIB_WORKOUT uses.
+WORKOUT_FIXTURES = ["handles-lib", "collections-lib", "scalars-lib", "structs-lib"]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from checks import check_wheel
-from conftest import REPO, gowright, offline_pip_env, run, tool
+from conftest import LIB_WORKOUT, REPO, WORKOUT_FIXTURES, built_wheels, gowright, offline_pip_env, run, tool
 
 
 @pytest.fixture(scope="module")
@@ -34,64 +34,13 @@ def ft_venv(ft_python: Path, path: Path) -> Path:
     return path / "bin" / "python"
 
 
-#: Every fixture library at once from 8 threads: shared lists and dicts (mutated by another
-#: thread meanwhile), structs, time values and Go handles. Prints what the main thread checks.
-WORKOUT = """
-import sys, threading
-import counter, gocollections as col, scalars, shapes
-assert not sys._is_gil_enabled(), "importing the modules enabled the GIL"
-shared = list(range(1000))
-table = {str(i): [str(i)] * (i % 5) for i in range(200)}
-guarded = counter.new_guarded()
-stop = threading.Event()
-errors = []
-
-def mutate():
-    # Another thread changes the containers the workers pass to Go: each call sees a snapshot.
-    i = 0
-    while not stop.is_set():
-        shared.append(7); shared.pop()
-        table["x"] = ["y"] * (i % 3); table.pop("x", None)
-        i += 1
-
-def work(n):
-    try:
-        for k in range(300):
-            assert scalars.add(n, k) == n + k
-            assert scalars.greet("ft") == "Hello, ft!"
-            total = col.sum_ints(shared)
-            assert total in (499500, 499507), total
-            lengths = col.lengths(table)
-            assert lengths["7"] == 2
-            assert col.counts(["a", "b", "a"]) == {"a": 2, "b": 1}
-            mid = shapes.mid(shapes.Point(0, 0), shapes.Point(2 * n, 4))
-            assert (mid.x, mid.y) == (n, 2)
-            guarded.add(1)
-            c = counter.new_counter(f"c{n}")
-            c.inc(k)
-            assert c.value() == k
-    except BaseException as e:  # reported by the main thread
-        errors.append(repr(e))
-
-m = threading.Thread(target=mutate)
-m.start()
-workers = [threading.Thread(target=work, args=(n,)) for n in range(8)]
-[t.start() for t in workers]
-[t.join() for t in workers]
-stop.set(); m.join()
-assert not errors, errors[:3]
-print(sys._is_gil_enabled(), guarded.add(0))
-"""
-
-FIXTURES = ["handles-lib", "collections-lib", "scalars-lib", "structs-lib"]
-
-
 def test_default_build_adds_the_free_threaded_wheel(gowright_bin, project, ft_env):
     proj = project("handles-lib")
     proc = gowright(gowright_bin, "build", cwd=proj, env=ft_env)
-    wheels = [Path(line) for line in proc.stdout.split()]
+    wheels = built_wheels(proc)
     assert [w.name.split("-", 2)[2] for w in wheels] == [
         "cp311-abi3-manylinux2014_x86_64.manylinux_2_17_x86_64.whl",
+        "cp315-abi3.abi3t-manylinux2014_x86_64.manylinux_2_17_x86_64.whl",
         "cp313-cp313t-manylinux2014_x86_64.manylinux_2_17_x86_64.whl",
     ]
     # What the default left out is said, with where to choose.
@@ -100,20 +49,20 @@ def test_default_build_adds_the_free_threaded_wheel(gowright_bin, project, ft_en
     for wheel in wheels:
         check_wheel(wheel)
     run([tool("abi3audit"), "--strict", "--report", wheels[0]])
-    with zipfile.ZipFile(wheels[1]) as zf:
+    with zipfile.ZipFile(wheels[2]) as zf:
         names = zf.namelist()
     assert "counter/_counter.cpython-313t-x86_64-linux-gnu.so" in names
     assert not any(n.endswith(".abi3.so") for n in names)
     # A second build with nothing changed relinks nothing and writes the same bytes.
     before = [w.read_bytes() for w in wheels]
     proc = gowright(gowright_bin, "build", "-v", cwd=proj, env=ft_env)
-    assert proc.stderr.count("is up to date") == 2, proc.stderr
+    assert proc.stderr.count("is up to date") == 3, proc.stderr
     assert [w.read_bytes() for w in wheels] == before
 
 
 def test_free_threaded_wheels_run_in_parallel(gowright_bin, project, ft_python, ft_env, tmp_path):
     wheels = []
-    dirs = {fixture: project(fixture) for fixture in FIXTURES}
+    dirs = {fixture: project(fixture) for fixture in WORKOUT_FIXTURES}
     for fixture, proj in dirs.items():
         out = gowright(gowright_bin, "build", "--interpreter", ft_python, cwd=proj, env=ft_env)
         [wheel] = [Path(line) for line in out.stdout.split()]
@@ -121,12 +70,12 @@ def test_free_threaded_wheels_run_in_parallel(gowright_bin, project, ft_python, 
         wheels.append(wheel)
     python = ft_venv(ft_python, tmp_path / "venv")
     run([tool("uv"), "pip", "install", "--quiet", "--python", python, *wheels])
-    out = run([python, "-c", WORKOUT], timeout=300).stdout.split()
+    out = run([python, "-c", LIB_WORKOUT], timeout=300).stdout.split()
     assert out == ["False", "2400"], out
     # pip takes the same wheels (it checks the cp313t tag itself).
     pip_venv = ft_venv(ft_python, tmp_path / "pip-venv")
     run([pip_venv, "-m", "pip", "install", "--quiet", "--no-index", *wheels])
-    assert run([pip_venv, "-c", WORKOUT], timeout=300).stdout.split() == ["False", "2400"]
+    assert run([pip_venv, "-c", LIB_WORKOUT], timeout=300).stdout.split() == ["False", "2400"]
     # The abi3 wheel is not for this interpreter, and pip says so rather than loading it.
     abi3 = gowright(gowright_bin, "build", "--interpreter", "python3", cwd=dirs["scalars-lib"]).stdout.split()[0]
     assert "-abi3-" in abi3
@@ -171,7 +120,7 @@ def test_free_threaded_errors(gowright_bin, project, ft_env):
     text = pyproject.read_text()
     cases = [
         ('["cp314t"]', "asks for cp314t, but no python3.14t is on PATH", "uv python install 3.14t"),
-        ('["cp312t"]', "free-threaded CPython starts at 3.13", "abi3, cp313t, cp314t"),
+        ('["cp312t"]', "free-threaded CPython starts at 3.13", "abi3, abi3t, cp313t, cp314t"),
         ("[]", "`tool.gowright.python-abis` is empty", "abi3"),
         ('["abi3", "abi3"]', "names abi3 twice", "once"),
         ('["abi4"]', "is not a CPython ABI gowright builds for", "cp313t"),
