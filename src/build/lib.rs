@@ -139,9 +139,28 @@ pub fn build(
         inputs: &inputs,
         printer,
     };
+    // The ABIs' modules are built side by side (each is its own cgo compile and link).
+    let built: Vec<anyhow::Result<(String, audit::BinaryInfo, Vec<u8>)>> =
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = abis
+                .iter()
+                .map(|&abi| {
+                    let unit = &unit;
+                    scope.spawn(move || unit.build(abi))
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(anyhow::anyhow!("a build thread panicked")))
+                })
+                .collect()
+        });
     abis.iter()
-        .map(|abi| {
-            let (ext_file, info, bytes) = unit.build(abi)?;
+        .zip(built)
+        .map(|(abi, built)| {
+            let (ext_file, info, bytes) = built?;
             let mut wheel = WheelBuilder::new();
             let mut generated = vec![
                 GeneratedFile::new(ext_file, bytes).executable(),

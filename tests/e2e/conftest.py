@@ -120,7 +120,7 @@ def build_and_install(gowright_bin, root: Path, fixture: str):
     proj = root / fixture
     shutil.copytree(FIXTURES / fixture, proj)
     proc = gowright(gowright_bin, "build", cwd=proj)
-    wheel = Path(proc.stdout.strip())
+    wheel = wheel_for(proc, "abi3")
     check_wheel(wheel)
     run([tool("abi3audit"), "--strict", "--report", wheel])
     python = make_venv(root / "venv", with_uv=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from conftest import EXAMPLES, REPO, gowright, run, tool
+from conftest import EXAMPLES, REPO, gowright, run, tool, wheel_for
 
 PYENV_VERSIONS = ["3.11.7", "3.12.1", "3.13.0"]
 
@@ -38,8 +38,8 @@ print(sys.version_info[:2], g.add(0), d.value())
 
 
 def test_abi3_wheels_on_every_cpython(gowright_bin, project, tmp_path):
-    jwt_wheel = Path(gowright(gowright_bin, "build", cwd=project("jwt")).stdout.strip())
-    handles_wheel = Path(gowright(gowright_bin, "build", cwd=project("handles-lib")).stdout.strip())
+    jwt_wheel = wheel_for(gowright(gowright_bin, "build", cwd=project("jwt")), "abi3")
+    handles_wheel = wheel_for(gowright(gowright_bin, "build", cwd=project("handles-lib")), "abi3")
     assert "-cp311-abi3-" in jwt_wheel.name and "-cp311-abi3-" in handles_wheel.name
     for version, python in interpreters():
         venv = tmp_path / f"venv-{version}"

@@ -23,8 +23,12 @@ from conftest import (
 EM_X86_64, EM_AARCH64 = 62, 183
 
 
-def built(proc) -> list[Path]:
-    return [Path(line) for line in proc.stdout.split()]
+def built(proc, abi: str | None = "abi3") -> list[Path]:
+    """The wheels a build printed with ABI tag `abi` (a command's `none` too; every one for None)."""
+    return [
+        w for w in map(Path, proc.stdout.split())
+        if abi is None or w.name.split("-")[-2] in (abi, "none")
+    ]
 
 
 def test_jwt_library_for_linux_amd64_and_arm64(gowright_bin, project, zig_env, arm64_root, tmp_path):
@@ -47,6 +51,17 @@ def test_jwt_library_for_linux_amd64_and_arm64(gowright_bin, project, zig_env, a
         run([tool("abi3audit"), "--strict", "--report", wheel])
         with zipfile.ZipFile(wheel) as zf:
             assert elf_machine(zf.read("gojwt/_gojwt.abi3.so")) == machine
+    # The abi3t wheels (CPython >= 3.15, free-threaded too) are built beside them.
+    abi3t = sorted(w.name for w in built(proc, "abi3.abi3t"))
+    assert abi3t == [
+        "gojwt-0.1.0-cp315-abi3.abi3t-manylinux2014_aarch64.manylinux_2_17_aarch64.whl",
+        "gojwt-0.1.0-cp315-abi3.abi3t-manylinux2014_x86_64.manylinux_2_17_x86_64.whl",
+    ]
+    for wheel in built(proc, "abi3.abi3t"):
+        check_wheel(wheel)
+        with zipfile.ZipFile(wheel) as zf:
+            machine = EM_AARCH64 if wheel.name.endswith("aarch64.whl") else EM_X86_64
+            assert elf_machine(zf.read("gojwt/_gojwt.abi3t.so")) == machine
 
     # amd64: installed and used on this machine, although built for glibc 2.17.
     python = make_venv(tmp_path / "venv", with_uv=True)
@@ -244,6 +259,20 @@ def test_jwt_library_for_macos(gowright_bin, project, zig_env):
         assert {"_PyModule_Create2", "_Py_IncRef", "_PyExc_TypeError"} <= facts["imported"]
         assert not any("ython" in lib for lib in facts["libraries"]), facts["libraries"]
         assert "/System/Library/Frameworks/CoreFoundation.framework/Versions/A/CoreFoundation" in facts["libraries"]
+    # abi3t: the module is found by its slots, and objects are reached through functions.
+    abi3t = built(proc, "abi3.abi3t")
+    assert sorted(w.name for w in abi3t) == [
+        "gojwt-0.1.0-cp315-abi3.abi3t-macosx_12_0_arm64.whl",
+        "gojwt-0.1.0-cp315-abi3.abi3t-macosx_12_0_x86_64.whl",
+    ]
+    for wheel in abi3t:
+        check_wheel(wheel)
+        with zipfile.ZipFile(wheel) as zf:
+            facts = macho_facts(zf.read("gojwt/_gojwt.abi3t.so"))
+        assert facts["minos"] == (12, 0) and (facts["signed"] or facts["cpu"] == "X86_64")
+        assert "_PyModExport__gojwt" in facts["exported"] and "_PyInit__gojwt" not in facts["exported"]
+        assert {"_Py_TYPE", "_Py_GetConstantBorrowed"} <= facts["imported"]
+        assert "__Py_NoneStruct" not in facts["imported"]
 
 
 def test_cgo_command_for_macos(gowright_bin, project, zig_env):
@@ -261,7 +290,8 @@ def test_cgo_command_for_macos(gowright_bin, project, zig_env):
 def test_fixture_lib_for_every_target(gowright_bin, project, zig_env):
     """`--all-targets` builds the six default targets of a library in one run, in parallel."""
     proj = project("collections-lib")
-    wheels = built(gowright(gowright_bin, "build", "--all-targets", cwd=proj, env=zig_env))
+    proc = gowright(gowright_bin, "build", "--all-targets", cwd=proj, env=zig_env)
+    wheels = built(proc)
     platforms = sorted(w.name.split("-abi3-", 1)[1] for w in wheels)
     assert platforms == [
         "macosx_12_0_arm64.whl",
@@ -274,3 +304,8 @@ def test_fixture_lib_for_every_target(gowright_bin, project, zig_env):
     for wheel in wheels:
         check_wheel(wheel)
         run([tool("abi3audit"), "--strict", "--report", wheel])
+    # abi3t for every target but Windows, which is said to be skipped.
+    abi3t = sorted(w.name.split("-abi3.abi3t-", 1)[1] for w in built(proc, "abi3.abi3t"))
+    assert abi3t == [p for p in platforms if not p.startswith("win")], abi3t
+    assert "abi3t for windows/amd64" in proc.stderr and "Skipping" in proc.stderr
+    assert len(built(proc, None)) == 10

@@ -6,7 +6,7 @@ import os
 import zipfile
 from pathlib import Path
 
-from conftest import gowright, make_venv, offline_pip_env, run
+from conftest import gowright, make_venv, offline_pip_env, run, wheel_for
 
 
 def test_develop_mixed_lib_uses_python_sources_in_place(gowright_bin, project, tmp_path):
@@ -74,10 +74,11 @@ def test_unchanged_library_is_not_linked_again(gowright_bin, project, tmp_path):
     proj = project("scalars-lib")
     first = gowright(gowright_bin, "build", "-v", cwd=proj)
     assert "up to date" not in first.stderr
-    wheel = Path(first.stdout.strip())
+    wheel = wheel_for(first, "abi3")
     digest = wheel.read_bytes()
     again = gowright(gowright_bin, "build", "-v", cwd=proj)
-    assert "the extension module is up to date" in again.stderr, again.stderr
+    assert "the abi3 extension module is up to date" in again.stderr, again.stderr
+    assert "the abi3t extension module is up to date" in again.stderr, again.stderr
     assert wheel.read_bytes() == digest
     env = dict(os.environ, CGO_CFLAGS="-O1")
     changed_env = gowright(gowright_bin, "build", "-v", cwd=proj, env=env)
@@ -89,5 +90,5 @@ def test_unchanged_library_is_not_linked_again(gowright_bin, project, tmp_path):
     edited = gowright(gowright_bin, "build", "-v", cwd=proj)
     assert "up to date" not in edited.stderr
     python = make_venv(tmp_path / "venv")
-    run([python, "-m", "pip", "install", "--quiet", Path(edited.stdout.strip())])
+    run([python, "-m", "pip", "install", "--quiet", wheel_for(edited, "abi3")])
     assert run([python, "-c", "import scalars; print(scalars.divide(1, 4))"]).stdout == "1.25\n"

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from checks import check_sdist, check_wheel
-from conftest import EXAMPLES, gowright, make_venv, offline_pip_env, run, tool
+from conftest import EXAMPLES, gowright, make_venv, offline_pip_env, run, tool, wheel_for
 
 #: What is not copied from examples/jwt: build outputs and whatever a local `gowright develop`
 #: or test run left there (an extension module in python/gojwt would shadow nothing, but it
@@ -88,8 +88,7 @@ def jwt_build(gowright_bin, tmp_path_factory):
     root = tmp_path_factory.mktemp("jwt")
     proj = copy_example(root / "jwt")
     proc = gowright(gowright_bin, "build", "-o", root / "dist", cwd=proj)
-    wheel = Path(proc.stdout.strip().splitlines()[-1])
-    return proj, wheel
+    return proj, wheel_for(proc, "abi3")
 
 
 def test_wheel_is_abi3_and_valid(jwt_build):

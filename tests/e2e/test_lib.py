@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from checks import check_wheel
-from conftest import EXPECT_ERRORS, RSS_KIB, gowright, make_venv, run, tool
+from conftest import EXPECT_ERRORS, RSS_KIB, gowright, make_venv, run, tool, wheel_for
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +22,7 @@ def scalars(gowright_bin, tmp_path_factory):
     proj = root / "scalars-lib"
     shutil.copytree(FIXTURES / "scalars-lib", proj)
     proc = gowright(gowright_bin, "build", cwd=proj)
-    wheel = Path(proc.stdout.strip())
+    wheel = wheel_for(proc, "abi3")
     python = make_venv(root / "venv", with_uv=True)
     run([tool("uv"), "pip", "install", "--quiet", "--python", python, wheel])
     return wheel, python, proc.stderr
@@ -383,7 +383,7 @@ assert after - before < 8 * 1024, (before, after)
 
 def test_hello_lib_example(gowright_bin, project, tmp_path):
     proj = project("hello-lib")
-    wheel = Path(gowright(gowright_bin, "build", cwd=proj).stdout.strip())
+    wheel = wheel_for(gowright(gowright_bin, "build", cwd=proj), "abi3")
     check_wheel(wheel)
     python = make_venv(tmp_path / "venv", with_uv=True)
     run([tool("uv"), "pip", "install", "--quiet", "--python", python, wheel])
