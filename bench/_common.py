@@ -132,6 +132,10 @@ class Summary:
             min_ms=min(values),
         )
 
+    def cells(self) -> list[str]:
+        """Median, mean, stdev and minimum, formatted for a table row."""
+        return [f"{self.median_ms:.1f}", f"{self.mean_ms:.1f}", f"{self.stdev_ms:.1f}", f"{self.min_ms:.1f}"]
+
 
 def paired_ratio(numer_ns: Sequence[int], denom_ns: Sequence[int]) -> float:
     """Median of the per-round ratios numer/denom (the two were measured back to back, so a

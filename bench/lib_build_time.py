@@ -10,6 +10,10 @@ that nothing the library is built from changed (so Go's relink is skipped) and r
 wheel. A second scenario appends a comment to hello.go before every command, so that both
 compile and link. Interleaved round by round.
 
+By default gowright builds two wheels of the library (abi3, and abi3t for CPython >= 3.15, each
+its own link, side by side); `gowright build -i python3` builds the abi3 one alone, the same
+work as the baseline.
+
 Goal (issue "every platform"): gowright / go <= 1.1x.
 
     python3 bench/lib_build_time.py [--rounds 20] [--gowright target/release/gowright]
@@ -65,8 +69,12 @@ def main() -> None:
         go_env = {**env, "CGO_ENABLED": "1", "CGO_CFLAGS": "-O2"}
         print("## Library build time: `gowright build` vs `go build -buildmode=c-shared`\n")
         print(f"- project: `examples/hello-lib`; go: `CGO_ENABLED=1 CGO_CFLAGS=-O2 {' '.join(go[:6])} ... -- {generated}`\n")
+        abi3_only = [*gowright, "--interpreter", sys.executable]
         commands = {
             "gowright build": lambda: time_ns(gowright, cwd=root, env=env, stderr=subprocess.DEVNULL),
+            "gowright build -i python3 (abi3 only)": lambda: time_ns(
+                abi3_only, cwd=root, env=env, stderr=subprocess.DEVNULL
+            ),
             "go build -buildmode=c-shared": lambda: time_ns(go, cwd=root, env=go_env),
         }
         source = root / "hello.go"
@@ -76,7 +84,7 @@ def main() -> None:
             samples: dict[str, list[int]] = {name: [] for name in commands}
             names = list(commands)
             for round_ in range(-args.warmup, args.rounds):
-                for name in names if round_ % 2 == 0 else reversed(names):
+                for name in names if round_ % 2 == 0 else list(reversed(names)):
                     if edit:
                         edits += 1
                         source.write_text(f"{original}// bench edit {edits}\n")
@@ -84,19 +92,23 @@ def main() -> None:
                     if round_ >= 0:
                         samples[name].append(elapsed)
             source.write_text(original)
-            gw, base = Summary.of(samples["gowright build"]), Summary.of(samples["go build -buildmode=c-shared"])
+            baseline = "go build -buildmode=c-shared"
+            base = Summary.of(samples[baseline])
             print(f"### {scenario} ({args.rounds} interleaved rounds)\n")
-            rows = [
-                [name, f"{s.median_ms:.1f}", f"{s.mean_ms:.1f}", f"{s.stdev_ms:.1f}", f"{s.min_ms:.1f}"]
-                for name, s in (("go build -buildmode=c-shared (baseline)", base), ("gowright build", gw))
-            ]
+            rows = [[f"{baseline} (baseline)", *base.cells()]]
+            rows += [[name, *Summary.of(samples[name]).cells()] for name in names if name != baseline]
             print(markdown_table(["command", "median ms", "mean ms", "stdev ms", "min ms"], rows))
-            ratio = gw.median_ms / base.median_ms
-            print(
-                f"\ngowright / go: {ratio:.2f}× (medians), "
-                f"{paired_ratio(samples['gowright build'], samples['go build -buildmode=c-shared']):.2f}× "
-                f"(median of per-round ratios); goal ≤ 1.1×: {'OK' if ratio <= 1.1 else 'OVER'}\n"
-            )
+            print()
+            for name in names:
+                if name == baseline:
+                    continue
+                ratio = Summary.of(samples[name]).median_ms / base.median_ms
+                print(
+                    f"- {name} / go: {ratio:.2f}× (medians), "
+                    f"{paired_ratio(samples[name], samples[baseline]):.2f}× (median of per-round ratios)"
+                    + (f"; goal ≤ 1.1×: {'OK' if ratio <= 1.1 else 'OVER'}" if not edit else "")
+                )
+            print()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

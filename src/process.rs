@@ -38,6 +38,15 @@ pub enum ProcessError {
     },
 }
 
+/// The first file called `name` (with the platform's executable suffix) in a directory of
+/// `PATH`, as a shell would find the command.
+pub fn find_on_path(name: &str) -> Option<PathBuf> {
+    let exe = format!("{name}{}", std::env::consts::EXE_SUFFIX);
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(&exe))
+        .find(|p| p.is_file())
+}
+
 impl ProcessBuilder {
     pub fn new(program: impl Into<PathBuf>) -> Self {
         Self {

@@ -1772,6 +1772,80 @@ fn go_toolchain_and_code() {
             ..BASE
         },
         Case {
+            name: "python-abis-unknown",
+            tool: "python-abis = [\"abi4\"]",
+            expect: &["`tool.gowright.python-abis`", "abi4", "abi3t"],
+            ..BASE
+        },
+        Case {
+            name: "python-abis-too-old-free-threaded",
+            tool: "python-abis = [\"cp312t\"]",
+            expect: &["`tool.gowright.python-abis`", "cp312t", "3.13"],
+            ..BASE
+        },
+        Case {
+            name: "python-abis-empty",
+            tool: "python-abis = []",
+            expect: &["`tool.gowright.python-abis` is empty"],
+            ..BASE
+        },
+        Case {
+            name: "python-abis-twice",
+            tool: "python-abis = [\"abi3\", \"abi3\"]",
+            expect: &["names abi3 twice"],
+            ..BASE
+        },
+        Case {
+            name: "python-abis-not-a-list",
+            tool: "python-abis = \"abi3\"",
+            expect: &["python-abis"],
+            ..BASE
+        },
+        Case {
+            name: "python-abis-missing-interpreter",
+            files: &[(
+                "main.go",
+                "package t\n\n// Add adds.\nfunc Add(a, b int) int { return a + b }\n",
+            )],
+            tool: "bindings = \"lib\"\npython-abis = [\"cp314t\"]",
+            env: &[("PATH", "/usr/bin:/bin:/usr/local/go/bin")],
+            expect: &["cp314t", "python3.14t", "PATH"],
+            ..BASE
+        },
+        Case {
+            name: "interpreter-missing",
+            files: &[(
+                "main.go",
+                "package t\n\n// Add adds.\nfunc Add(a, b int) int { return a + b }\n",
+            )],
+            tool: "bindings = \"lib\"",
+            args: &["build", "--interpreter", "/nonexistent/python3"],
+            expect: &["/nonexistent/python3"],
+            ..BASE
+        },
+        Case {
+            name: "interpreter-not-python",
+            files: &[(
+                "main.go",
+                "package t\n\n// Add adds.\nfunc Add(a, b int) int { return a + b }\n",
+            )],
+            tool: "bindings = \"lib\"",
+            args: &["build", "--interpreter", "/bin/true"],
+            expect: &["/bin/true", "Python"],
+            ..BASE
+        },
+        Case {
+            name: "requires-python-admits-no-abi",
+            files: &[(
+                "main.go",
+                "package t\n\n// Add adds.\nfunc Add(a, b int) int { return a + b }\n",
+            )],
+            project: "requires-python = \"<3.11\"",
+            tool: "bindings = \"lib\"",
+            expect: &["`project.requires-python`", "3.11"],
+            ..BASE
+        },
+        Case {
             name: "lib-for-musl",
             files: &[(
                 "main.go",

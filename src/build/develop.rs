@@ -89,7 +89,7 @@ fn install(python: &Path, wheel: &Path) -> anyhow::Result<()> {
     let in_venv = python.with_file_name(format!("uv{}", std::env::consts::EXE_SUFFIX));
     let uv = Some(in_venv)
         .filter(|p| p.is_file())
-        .or_else(|| which("uv"));
+        .or_else(|| crate::process::find_on_path("uv"));
     let cmd = match uv {
         Some(uv) => {
             let mut cmd = ProcessBuilder::new(uv);
@@ -147,11 +147,4 @@ fn find_record(venv: &Path, dist_info: &str) -> Option<PathBuf> {
         .into_iter()
         .map(|sp| sp.join(dist_info).join("RECORD"))
         .find(|r| r.is_file())
-}
-
-fn which(name: &str) -> Option<PathBuf> {
-    let exe = format!("{name}{}", std::env::consts::EXE_SUFFIX);
-    std::env::split_paths(&std::env::var_os("PATH")?)
-        .map(|dir| dir.join(&exe))
-        .find(|p| p.is_file())
 }

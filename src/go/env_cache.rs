@@ -40,10 +40,7 @@ fn resolve_go() -> Option<PathBuf> {
     if let Some(go) = std::env::var_os(GO_ENV_VAR).filter(|v| !v.is_empty()) {
         return Some(PathBuf::from(go));
     }
-    let exe = format!("go{}", std::env::consts::EXE_SUFFIX);
-    std::env::split_paths(&std::env::var_os("PATH")?)
-        .map(|dir| dir.join(&exe))
-        .find(|p| p.is_file())
+    crate::process::find_on_path("go")
 }
 
 fn fingerprint(go: &Path, project: &Path) -> Vec<String> {

@@ -25,7 +25,7 @@ use std::time::UNIX_EPOCH;
 use serde::{Deserialize, Serialize};
 
 use crate::error::UserError;
-use crate::process::ProcessBuilder;
+use crate::process::{ProcessBuilder, find_on_path};
 
 /// The oldest CPython whose limited API has all the glue uses (buffers, `PyType_GetName`).
 pub const MIN_ABI3: (u32, u32) = (3, 11);
@@ -213,8 +213,15 @@ impl Interpreter {
             .last()
             .and_then(|line| serde_json::from_str(line).ok())
             .ok_or_else(|| {
+                let said = match text.trim() {
+                    "" => "it printed nothing".to_string(),
+                    out => format!(
+                        "it printed: {}",
+                        out.lines().take(3).collect::<Vec<_>>().join(" / ")
+                    ),
+                };
                 UserError::new(format!(
-                    "`{}` did not answer like a Python interpreter: {text}",
+                    "`{}` did not answer like a Python interpreter ({said})",
                     path.display()
                 ))
                 .hint("name a CPython executable")
@@ -330,7 +337,7 @@ pub fn resolve(
     if !interpreters.is_empty() {
         let mut builds: Vec<AbiBuild> = Vec::new();
         for path in interpreters {
-            let interpreter = Interpreter::probe(&find_on_path(path), cache_dir)?;
+            let interpreter = Interpreter::probe(&resolve_command(path), cache_dir)?;
             let abi = interpreter.abi()?;
             if builds.iter().any(|b| b.abi == abi) {
                 continue;
@@ -351,7 +358,7 @@ pub fn resolve(
                 let interpreter = match abi.command() {
                     None => None,
                     Some(command) => {
-                        let path = which(&command).ok_or_else(|| {
+                        let path = find_on_path(&command).ok_or_else(|| {
                             UserError::new(format!(
                                 "`tool.gowright.python-abis` asks for {abi}, but no {command} is on PATH to take its headers from"
                             ))
@@ -370,7 +377,7 @@ pub fn resolve(
                 }
                 let interpreter = match abi.command() {
                     None => None,
-                    Some(command) => match which(&command) {
+                    Some(command) => match find_on_path(&command) {
                         Some(path) => Some(checked(Interpreter::probe(&path, cache_dir)?, abi)?),
                         None => {
                             skipped.push(format!("{abi}: no {command} on PATH"));
@@ -420,20 +427,13 @@ fn checked(interpreter: Interpreter, abi: PythonAbi) -> Result<Interpreter, User
 }
 
 /// `name` as given when it is a path, else the first executable of that name on `PATH`.
-fn find_on_path(name: &Path) -> PathBuf {
+fn resolve_command(name: &Path) -> PathBuf {
     if name.components().count() > 1 {
         return name.to_path_buf();
     }
-    which(&name.to_string_lossy()).unwrap_or_else(|| name.to_path_buf())
+    find_on_path(&name.to_string_lossy()).unwrap_or_else(|| name.to_path_buf())
 }
 
-/// The first executable called `name` on `PATH`.
-fn which(name: &str) -> Option<PathBuf> {
-    let exe = format!("{name}{}", std::env::consts::EXE_SUFFIX);
-    std::env::split_paths(&std::env::var_os("PATH")?)
-        .map(|dir| dir.join(&exe))
-        .find(|p| p.is_file())
-}
 
 /// Size and modification time of the executable: a reinstalled interpreter is asked again.
 fn stamp(path: &Path) -> String {

@@ -39,7 +39,7 @@ impl Zig {
             }
             return Ok(Some(Zig { exe }));
         }
-        if let Some(exe) = on_path("zig") {
+        if let Some(exe) = crate::process::find_on_path("zig") {
             return Ok(Some(Zig { exe }));
         }
         let mut environments: Vec<PathBuf> = Vec::new();
@@ -47,7 +47,7 @@ impl Zig {
             environments.push(PathBuf::from(venv));
         }
         // The installation `python3` belongs to (its prefix), and the user's own site.
-        if let Some(prefix) = on_path("python3")
+        if let Some(prefix) = crate::process::find_on_path("python3")
             .and_then(|p| std::fs::canonicalize(p).ok())
             .and_then(|p| Some(p.parent()?.parent()?.to_path_buf()))
         {
@@ -123,13 +123,6 @@ pub fn triple(target: Target, glibc: (u32, u32), macos: (u32, u32)) -> Option<St
     }
 }
 
-/// `name` in a directory of `PATH`.
-fn on_path(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX)))
-        .find(|p| p.is_file())
-}
 
 /// The `zig` of the `ziglang` package installed in the virtual environment `venv`.
 fn in_environment(venv: &Path) -> Option<PathBuf> {
