@@ -122,7 +122,7 @@ pub fn add_package(
             }
         }
         Layout::Mixed { source, root } => {
-            add_python_source(wheel, source, root)?;
+            add_python_source(wheel, source, root, module)?;
             if !wheel.contains(&format!("{package_dir}/__init__.py")) {
                 return Err(missing_package(source).into());
             }
@@ -139,31 +139,103 @@ pub fn add_package(
             if !dir.join("__init__.py").is_file() {
                 return Err(missing_package(source).into());
             }
+            write_in_place(&dir, generated)?;
+            add_pth(wheel, source, dist_stem)?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes generated files into a source directory (an editable install), leaving alone what
+/// is unchanged.
+fn write_in_place(dir: &Path, generated: Vec<GeneratedFile>) -> anyhow::Result<()> {
+    for file in generated {
+        let path = dir.join(&file.name);
+        if file.only_if_missing && path.exists() {
+            continue;
+        }
+        if std::fs::read(&path).is_ok_and(|old| old == file.data) {
+            continue;
+        }
+        // Replace rather than overwrite: a loaded extension module must not change under a
+        // running process.
+        let partial = dir.join(format!(".{}.gowright-partial", file.name));
+        fs_err::write(&partial, &file.data)?;
+        #[cfg(unix)]
+        if file.executable {
+            use std::os::unix::fs::PermissionsExt as _;
+            fs_err::set_permissions(&partial, std::fs::Permissions::from_mode(0o755))?;
+        }
+        fs_err::rename(&partial, &path)?;
+    }
+    Ok(())
+}
+
+/// The `.pth` file of an editable install, putting `source` on `sys.path`.
+fn add_pth(wheel: &mut WheelBuilder, source: &Path, dist_stem: &str) -> anyhow::Result<()> {
+    let source = std::path::absolute(source)?;
+    wheel.add(
+        format!("{dist_stem}.pth"),
+        format!("{}\n", source.display()).into_bytes(),
+        false,
+    )?;
+    Ok(())
+}
+
+/// Adds the project's own Python module `module` — a package `module/` or a single-file module
+/// `module.py` of its `python-source` — and the `generated` files beside it: in the package, or
+/// next to the single-file module at the top of the wheel (where a ctypes-loading module looks
+/// for its library). Editable: the files are written into the sources in place.
+pub fn add_module_with_files(
+    wheel: &mut WheelBuilder,
+    layout: &Layout,
+    module: &str,
+    generated: Vec<GeneratedFile>,
+    dist_stem: &str,
+) -> anyhow::Result<()> {
+    let source = match layout {
+        Layout::Generated => {
+            return Err(UserError::new(format!(
+                "no Python module `{module}` to load the library: the project has no `tool.gowright.python-source`"
+            ))
+            .hint("set `python-source` to the directory of the Python module that loads the library with ctypes (\".\" for the project directory)")
+            .into());
+        }
+        Layout::Mixed { source, .. } | Layout::EditableMixed(source) => source,
+    };
+    let top = module.split('.').next().unwrap_or(module);
+    let package_dir = module.replace('.', "/");
+    let dir = if source.join(&package_dir).join("__init__.py").is_file() {
+        package_dir.clone()
+    } else if !module.contains('.') && source.join(format!("{top}.py")).is_file() {
+        String::new()
+    } else {
+        return Err(UserError::new(format!(
+            "`tool.gowright.python-source` = \"{}\" holds no Python module `{module}` (neither `{package_dir}/__init__.py` nor `{top}.py`)",
+            source.display()
+        ))
+        .hint("set `tool.gowright.module-name` to the import name of the module that loads the library")
+        .into());
+    };
+    match layout {
+        Layout::Generated => unreachable!("refused above"),
+        Layout::Mixed { source, root } => {
+            add_python_source(wheel, source, root, module)?;
             for file in generated {
-                let path = dir.join(&file.name);
-                if file.only_if_missing && path.exists() {
+                let path = if dir.is_empty() {
+                    file.name.clone()
+                } else {
+                    format!("{dir}/{}", file.name)
+                };
+                if file.only_if_missing && wheel.contains(&path) {
                     continue;
                 }
-                if std::fs::read(&path).is_ok_and(|old| old == file.data) {
-                    continue;
-                }
-                // Replace rather than overwrite: a loaded extension module must not change under
-                // a running process.
-                let partial = dir.join(format!(".{}.gowright-partial", file.name));
-                fs_err::write(&partial, &file.data)?;
-                #[cfg(unix)]
-                if file.executable {
-                    use std::os::unix::fs::PermissionsExt as _;
-                    fs_err::set_permissions(&partial, std::fs::Permissions::from_mode(0o755))?;
-                }
-                fs_err::rename(&partial, &path)?;
+                wheel.add(path, file.data, file.executable)?;
             }
-            let source = std::path::absolute(source)?;
-            wheel.add(
-                format!("{dist_stem}.pth"),
-                format!("{}\n", source.display()).into_bytes(),
-                false,
-            )?;
+        }
+        Layout::EditableMixed(source) => {
+            write_in_place(&source.join(&dir), generated)?;
+            add_pth(wheel, source, dist_stem)?;
         }
     }
     Ok(())
@@ -198,17 +270,33 @@ pub fn add_bin_package(
 /// Copies the Python files under `source` into the wheel root, keeping their layout. A symlink
 /// is followed when it leads to a file inside the project `root`; one leading out of it is an
 /// error (its target would be published), as is a file name that is not UTF-8.
+///
+/// When `source` is the project directory itself (`python-source = "."`), it also holds the Go
+/// code, `pyproject.toml`, tests and scripts: only the module `module` is taken then (its
+/// package directory, or `module.py` and `module.pyi`).
 pub fn add_python_source(
     wheel: &mut WheelBuilder,
     source: &Path,
     root: &Path,
+    module: &str,
 ) -> anyhow::Result<()> {
+    let only_module = std::path::absolute(source).ok() == std::path::absolute(root).ok();
+    let top = module.split('.').next().unwrap_or(module).to_string();
     let walker = ignore::WalkBuilder::new(source)
         .hidden(true)
         .require_git(false)
         .follow_links(false)
         .sort_by_file_name(|a, b| a.cmp(b))
-        .filter_entry(|e| e.file_name() != "__pycache__")
+        .filter_entry(move |e| {
+            if e.file_name() == "__pycache__" {
+                return false;
+            }
+            if !only_module || e.depth() != 1 {
+                return true;
+            }
+            let name = e.file_name().to_string_lossy();
+            name == top.as_str() || name == format!("{top}.py") || name == format!("{top}.pyi")
+        })
         .build();
     for entry in walker {
         let entry = entry?;

@@ -1772,6 +1772,24 @@ fn go_toolchain_and_code() {
             ..BASE
         },
         Case {
+            name: "ctypes-library-path",
+            tool: "ctypes-library = \"../lib.so\"",
+            expect: &["`tool.gowright.ctypes-library`", "../lib.so", "file name"],
+            ..BASE
+        },
+        Case {
+            name: "ctypes-library-hidden",
+            tool: "ctypes-library = \".so\"",
+            expect: &["`tool.gowright.ctypes-library`", "file name"],
+            ..BASE
+        },
+        Case {
+            name: "cgo-without-exports",
+            tool: "bindings = \"cgo\"\nctypes-library = \"libx.so\"",
+            expect: &["no `//export` function", "//export Name"],
+            ..BASE
+        },
+        Case {
             name: "python-abis-unknown",
             tool: "python-abis = [\"abi4\"]",
             expect: &["`tool.gowright.python-abis`", "abi4", "abi3t"],

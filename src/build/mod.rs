@@ -11,6 +11,7 @@
 //! orchestration.
 
 pub mod bin;
+pub mod cgo;
 pub mod checks;
 pub mod develop;
 pub mod lib;
@@ -253,14 +254,48 @@ fn build_kind(
             &plan.target_dir(target).join("go-list.json"),
         )
     };
+    let ctypes_elsewhere = |kind: &str| -> anyhow::Result<()> {
+        if cfg.tool.ctypes_library.is_some() {
+            return Err(UserError::new(format!(
+                "`tool.gowright.ctypes-library` is for bindings = \"cgo\", but this project is built as bindings = \"{kind}\""
+            ))
+            .hint("remove `ctypes-library`, or set bindings = \"cgo\" for a `main` package with `//export` functions")
+            .into());
+        }
+        Ok(())
+    };
     match cfg.tool.bindings {
-        Some(Bindings::Bin) => Ok(vec![bin::build(cfg, go, plan, target, printer)?]),
-        Some(Bindings::Lib) => lib::build(cfg, go, plan, target, &list()?, printer),
+        Some(Bindings::Bin) => {
+            ctypes_elsewhere("bin")?;
+            let package = list()?;
+            if package.name == "main" && library_exports(&package).is_some() {
+                printer.warn(format!(
+                    "{} has `//export` functions and an empty `main`: as bindings = \"bin\", the installed command does nothing",
+                    package.import_path
+                ));
+            }
+            Ok(vec![bin::build(cfg, go, plan, target, printer)?])
+        }
+        Some(Bindings::Lib) => {
+            ctypes_elsewhere("lib")?;
+            lib::build(cfg, go, plan, target, &list()?, printer)
+        }
+        Some(Bindings::Cgo) => cgo::build(cfg, go, plan, target, &list()?, printer),
         None => {
             let package = list()?;
             if package.name == "main" {
+                if let Some(names) = library_exports(&package) {
+                    printer.detail(format!(
+                        "{target}: {} exports {} and its `main` is empty: a library, built as bindings = \"cgo\"",
+                        package.import_path,
+                        names.join(", ")
+                    ));
+                    return cgo::build(cfg, go, plan, target, &package, printer);
+                }
+                ctypes_elsewhere("bin")?;
                 Ok(vec![bin::build(cfg, go, plan, target, printer)?])
             } else {
+                ctypes_elsewhere("lib")?;
                 lib::build(cfg, go, plan, target, &package, printer)
             }
         }
@@ -268,7 +303,13 @@ fn build_kind(
             "bindings = \"{}\" is not supported by this version of gowright yet",
             other.as_str()
         ))
-        .hint("use bindings = \"bin\" for a Go command or \"lib\" for a Go package")
+        .hint("use bindings = \"bin\" for a Go command, \"lib\" for a Go package or \"cgo\" for `//export` functions")
         .into()),
     }
+}
+
+/// The `//export` names of a `main` package written as a library (exports and an empty `main`).
+fn library_exports(package: &crate::go::GoPackage) -> Option<Vec<String>> {
+    let found = crate::go::exports::scan(&package.dir).ok()?;
+    found.is_library().then_some(found.names)
 }

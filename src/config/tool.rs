@@ -53,6 +53,7 @@ pub const TOOL_KEYS: &[&str] = &[
     "strict",
     "compatibility",
     "python-abis",
+    "ctypes-library",
 ];
 
 /// `[tool.gowright]` as written in `pyproject.toml`.
@@ -74,6 +75,7 @@ pub struct RawToolConfig {
     pub strict: Option<bool>,
     pub compatibility: Option<String>,
     pub python_abis: Option<Vec<String>>,
+    pub ctypes_library: Option<String>,
 }
 
 /// `[tool.gowright]`, validated, with defaults filled in.
@@ -110,6 +112,10 @@ pub struct ToolConfig {
     /// `lib`: the CPython ABIs to build extension modules for; `None`: decided from
     /// `requires-python` and the interpreters found (see `toolchain::python_abi`).
     pub python_abis: Option<Vec<PythonAbi>>,
+    /// `cgo`: ship the c-shared library itself under this name beside the project's Python
+    /// module, which loads it with ctypes (`_checksig` gets the interpreter's `EXT_SUFFIX`;
+    /// a name with an extension, `libexample.so`, is kept as it is).
+    pub ctypes_library: Option<String>,
 }
 
 /// Checks the keys of `[tool.gowright]` before typed parsing, so that a typo gets a suggestion.
@@ -200,6 +206,17 @@ impl RawToolConfig {
             .as_deref()
             .map(parse_python_abis)
             .transpose()?;
+        if let Some(name) = &self.ctypes_library
+            && (name.is_empty()
+                || name.starts_with('.')
+                || name.contains(['/', '\\', ':'])
+                || name.chars().any(|c| c.is_whitespace() || c.is_control()))
+        {
+            return Err(UserError::new(format!(
+                "`tool.gowright.ctypes-library` = {name:?} is not a file name"
+            ))
+            .hint("name the library as the project's Python module loads it, e.g. \"_checksig\" (given the interpreter's EXT_SUFFIX) or \"libexample.so\""));
+        }
         let include = self.include.unwrap_or_default();
         let exclude = self.exclude.unwrap_or_default();
         // Checked here, before anything is built: a bad glob must not fail a build halfway.
@@ -221,6 +238,7 @@ impl RawToolConfig {
             strict: self.strict.unwrap_or(false),
             compatibility,
             python_abis,
+            ctypes_library: self.ctypes_library,
         })
     }
 }

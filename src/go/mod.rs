@@ -3,6 +3,7 @@
 pub mod build_id;
 pub mod diagnose;
 mod env_cache;
+pub mod exports;
 pub mod fresh_output;
 mod list_cache;
 pub mod vars;

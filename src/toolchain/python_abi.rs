@@ -287,6 +287,41 @@ impl Interpreter {
     }
 }
 
+/// The file name ending CPython 3.`minor` gives extension modules on `target` (its
+/// `EXT_SUFFIX`), as CPython's configure makes it from the platform triplet: what a module built
+/// for another platform than this one is named.
+pub fn ext_suffix(
+    minor: u32,
+    free_threaded: bool,
+    target: crate::target::Target,
+) -> Option<String> {
+    use crate::target::{Arch, Os};
+    let flags = if free_threaded { "t" } else { "" };
+    Some(match target.os {
+        Os::Linux => {
+            let triplet = match target.arch {
+                Arch::Amd64 => "x86_64-linux-gnu",
+                Arch::Arm64 => "aarch64-linux-gnu",
+                Arch::I386 => "i386-linux-gnu",
+                Arch::Arm => "arm-linux-gnueabihf",
+                Arch::Ppc64le => "powerpc64le-linux-gnu",
+                Arch::S390x => "s390x-linux-gnu",
+            };
+            format!(".cpython-3{minor}{flags}-{triplet}.so")
+        }
+        Os::Darwin => format!(".cpython-3{minor}{flags}-darwin.so"),
+        Os::Windows => {
+            let platform = match target.arch {
+                Arch::Amd64 => "win_amd64",
+                Arch::Arm64 => "win_arm64",
+                Arch::I386 => "win32",
+                _ => return None,
+            };
+            format!(".cp3{minor}{flags}-{platform}.pyd")
+        }
+    })
+}
+
 /// One ABI a build makes an extension module for, with the interpreter whose headers it needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AbiBuild {
@@ -433,7 +468,6 @@ fn resolve_command(name: &Path) -> PathBuf {
     }
     find_on_path(&name.to_string_lossy()).unwrap_or_else(|| name.to_path_buf())
 }
-
 
 /// Size and modification time of the executable: a reinstalled interpreter is asked again.
 fn stamp(path: &Path) -> String {

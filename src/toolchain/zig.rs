@@ -123,7 +123,6 @@ pub fn triple(target: Target, glibc: (u32, u32), macos: (u32, u32)) -> Option<St
     }
 }
 
-
 /// The `zig` of the `ziglang` package installed in the virtual environment `venv`.
 fn in_environment(venv: &Path) -> Option<PathBuf> {
     let exe = format!("zig{}", std::env::consts::EXE_SUFFIX);

@@ -1,0 +1,147 @@
+"""`bindings = "cgo"`: the seeds' own c-shared projects — a `main` package with hand-written
+`//export` functions, loaded from Python with ctypes — built with only a `pyproject.toml` added,
+installed with pip and uv, and their own Python run unchanged."""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from pathlib import Path
+
+from checks import check_wheel
+from conftest import built_wheels, gowright, make_venv, offline_pip_env, run, tool
+
+
+def signed_dir(path: Path) -> Path:
+    """A directory with two files and the sha1sum.txt seed 003 checks."""
+    path.mkdir()
+    lines = []
+    for name, text in [("a.txt", "hello\n"), ("b.txt", "world\n")]:
+        (path / name).write_text(text)
+        lines.append(f"{hashlib.sha1(text.encode()).hexdigest()}  {name}")
+    (path / "sha1sum.txt").write_text("\n".join(lines) + "\n")
+    return path
+
+
+CHECK = """
+import sys, checksig
+checksig.check_signatures(sys.argv[1])
+print("verified")
+open(sys.argv[1] + "/b.txt", "w").write("tampered")
+try:
+    checksig.check_signatures(sys.argv[1])
+except ValueError as e:
+    print("refused:", e)
+"""
+
+
+def site_packages(python: Path) -> Path:
+    return Path(run([python, "-c", "import sysconfig; print(sysconfig.get_path('platlib'))"]).stdout.strip())
+
+
+def test_seed_003_checksig_ships_its_library_beside_checksig_py(gowright_bin, project, zig_env, tmp_path):
+    proj = project("seed-checksig")
+    proc = gowright(gowright_bin, "build", "-v", cwd=proj, env=zig_env)
+    [wheel] = built_wheels(proc)
+    # Named with the interpreter's EXT_SUFFIX, as setuptools named it: for that CPython only.
+    assert wheel.name == "checksig-0.1.0-cp311-cp311-manylinux2014_x86_64.manylinux_2_17_x86_64.whl"
+    assert "1 exported: verify" in proc.stderr
+    check_wheel(wheel)
+    with zipfile.ZipFile(wheel) as zf:
+        names = sorted(n for n in zf.namelist() if ".dist-info/" not in n)
+    # Only the module and its library: not setup.py, example.py, the Go code or pyproject.toml.
+    assert names == ["_checksig.cpython-311-x86_64-linux-gnu.so", "checksig.py"], names
+    for installer in ["pip", "uv"]:
+        python = make_venv(tmp_path / f"venv-{installer}", with_uv=installer == "uv")
+        if installer == "uv":
+            run([tool("uv"), "pip", "install", "--quiet", "--python", python, wheel])
+        else:
+            run([python, "-m", "pip", "install", "--quiet", wheel])
+        data = signed_dir(tmp_path / f"data-{installer}")
+        out = run([python, "-W", "ignore::DeprecationWarning", "-c", CHECK, data], cwd=tmp_path).stdout
+        assert out.startswith("verified\nrefused: b.txt: signature mismatch: "), out
+        # The seed's own example script, copied out of the project (beside it, `import
+        # checksig` would find the project's checksig.py, not the installed one).
+        data = signed_dir(tmp_path / f"example-{installer}")
+        script = tmp_path / "example.py"
+        script.write_text((proj / "example.py").read_text())
+        out = run([python, "-W", "ignore::DeprecationWarning", script, data], cwd=tmp_path).stdout
+        assert out == "OK\n"
+
+
+def test_seed_003_installs_with_pip_from_the_project(gowright_bin, project, wheelhouse, zig_env, tmp_path):
+    """`pip install .` through the build backend: the library is named for pip's interpreter."""
+    proj = project("seed-checksig")
+    python = make_venv(tmp_path / "venv")
+    env = dict(offline_pip_env(wheelhouse), GOWRIGHT_ZIG=zig_env["GOWRIGHT_ZIG"])
+    run([python, "-m", "pip", "install", "--quiet", proj], env=env, timeout=900)
+    lib = list(site_packages(python).glob("_checksig.cpython-*.so"))
+    assert len(lib) == 1, lib
+    data = signed_dir(tmp_path / "data")
+    out = run([python, "-W", "ignore::DeprecationWarning", "-c", CHECK, data], cwd=tmp_path).stdout
+    assert out.startswith("verified\nrefused:"), out
+
+
+def test_seed_000_add_is_found_to_be_a_library(gowright_bin, project, zig_env, tmp_path):
+    """No `bindings`: a `main` package with `//export Add` and an empty `main` is a library, not
+    a command that does nothing; its plain file name `libexample.so` is for any Python 3."""
+    proj = project("seed-add")
+    proc = gowright(gowright_bin, "build", "-v", cwd=proj, env=zig_env)
+    assert 'its `main` is empty: a library, built as bindings = "cgo"' in proc.stderr, proc.stderr
+    [wheel] = built_wheels(proc)
+    assert wheel.name == "example-0.1.0-py3-none-manylinux2014_x86_64.manylinux_2_17_x86_64.whl"
+    # W009 ("several top-level entries"): the seed's example.py loads libexample.so as a file
+    # beside it, so both are at the top of the wheel, as the user asked.
+    check_wheel(wheel, ignore=("W009",))
+    with zipfile.ZipFile(wheel) as zf:
+        assert sorted(n for n in zf.namelist() if ".dist-info/" not in n) == ["example.py", "libexample.so"]
+    python = make_venv(tmp_path / "venv", with_uv=True)
+    run([tool("uv"), "pip", "install", "--quiet", "--python", python, wheel])
+    # The seed loads './libexample.so': run its script where the library is installed.
+    site = site_packages(python)
+    assert run([python, site / "example.py"], cwd=site).stdout == "5\n"
+    # Cross-compiled like every kind: the arm64 library for manylinux_2_17.
+    proc = gowright(gowright_bin, "build", "--target", "linux/arm64", cwd=proj, env=zig_env)
+    [arm] = built_wheels(proc)
+    assert arm.name.endswith("-py3-none-manylinux2014_aarch64.manylinux_2_17_aarch64.whl")
+    check_wheel(arm, ignore=("W009",))
+
+
+def test_bin_of_a_library_warns_that_the_command_does_nothing(gowright_bin, project, zig_env):
+    proj = project("seed-add")
+    pyproject = proj / "pyproject.toml"
+    text = pyproject.read_text().replace('python-source = "python"\n', "")
+    text = text.replace('ctypes-library = "libexample.so"\n', "")
+    pyproject.write_text(text.replace("[tool.gowright]", '[tool.gowright]\nbindings = "bin"'))
+    proc = gowright(gowright_bin, "build", cwd=proj, env=zig_env)
+    assert "warning:" in proc.stderr and "the installed command does nothing" in proc.stderr, proc.stderr
+
+
+def test_cgo_errors_name_the_cause(gowright_bin, project, zig_env):
+    cases = [
+        # (project, edit of pyproject.toml, expected, hint)
+        ("seed-add", lambda t: t.replace('ctypes-library = "libexample.so"\n', ""),
+         "needs `tool.gowright.ctypes-library`", "ctypes-library"),
+        ("seed-add", lambda t: t.replace('python-source = "python"\n', ""),
+         "no Python module `example` to load the library", "python-source"),
+        ("seed-add", lambda t: t.replace('[tool.gowright]', '[tool.gowright]\nmodule-name = "other"'),
+         "holds no Python module `other`", "module-name"),
+        ("seed-add", lambda t: t.replace("[tool.gowright]", '[tool.gowright]\nbindings = "bin"'),
+         "`tool.gowright.ctypes-library` is for bindings = \"cgo\"", "remove `ctypes-library`"),
+        ("scalars-lib", lambda t: t.replace('bindings = "lib"', 'bindings = "cgo"'),
+         "builds a `main` package with `//export` functions", 'bindings = "lib"'),
+        ("cgo-main", lambda t: t + '\n[tool.gowright]\nbindings = "cgo"\n' if "[tool.gowright]" not in t
+         else t.replace("[tool.gowright]", '[tool.gowright]\nbindings = "cgo"'),
+         "has no `//export` function", "//export"),
+    ]
+    dirs: dict[str, Path] = {}
+    for fixture, edit, message, hint in cases:
+        proj = dirs[fixture] if fixture in dirs else dirs.setdefault(fixture, project(fixture))
+        pyproject = proj / "pyproject.toml"
+        original = pyproject.read_text()
+        pyproject.write_text(edit(original))
+        proc = gowright(gowright_bin, "build", cwd=proj, env=zig_env, check=False)
+        assert proc.returncode == 1, (fixture, message, proc.stderr)
+        assert message in proc.stderr and "hint:" in proc.stderr and hint in proc.stderr, (message, proc.stderr)
+        assert not (proj / "dist").exists() or not list((proj / "dist").iterdir())
+        pyproject.write_text(original)
