@@ -326,7 +326,10 @@ fn run(command: Command, printer: Printer) -> anyhow::Result<()> {
                 Pep517Command::GetRequiresForBuildWheel => {
                     println!(
                         "{}",
-                        serde_json::to_string(&pep517::requires_for_build_wheel())?
+                        // A project that does not load is reported by the build hook itself.
+                        serde_json::to_string(&pep517::requires_for_build_wheel(
+                            load(Some(cwd)).ok().as_ref()
+                        ))?
                     );
                 }
                 Pep517Command::PrepareMetadataForBuildWheel { dir } => {

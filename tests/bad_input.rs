@@ -1784,6 +1784,18 @@ fn go_toolchain_and_code() {
             ..BASE
         },
         Case {
+            name: "cffi-module-not-a-name",
+            tool: "cffi-module = \"_ex-ample\"",
+            expect: &["`tool.gowright.cffi-module`", "_ex-ample", "Python module name"],
+            ..BASE
+        },
+        Case {
+            name: "cffi-module-and-ctypes-library",
+            tool: "cffi-module = \"_ex\"\nctypes-library = \"libex.so\"",
+            expect: &["`tool.gowright.cffi-module` and `ctypes-library` are both set"],
+            ..BASE
+        },
+        Case {
             name: "cgo-without-exports",
             tool: "bindings = \"cgo\"\nctypes-library = \"libx.so\"",
             expect: &["no `//export` function", "//export Name"],

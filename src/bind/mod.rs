@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod apidump;
+pub mod cgo_header;
 pub mod gen_c;
 pub mod gen_go;
 pub mod gen_py;

@@ -64,6 +64,7 @@ pub fn build(
         output: &output,
         buildmode: None,
         extra_env,
+        overlay: None,
     };
     let build_error = |e: crate::process::ProcessError| {
         let text = e.to_string();

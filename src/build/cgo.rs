@@ -7,6 +7,12 @@
 //! (`_checksig.cpython-311-x86_64-linux-gnu.so`), as setuptools names such a library, so the
 //! wheel is for that CPython (`cp311-cp311`); a plain file name (`libexample.so`) is kept, and the
 //! wheel is for any Python 3 of the platform (`py3-none`).
+//!
+//! With `cffi-module = "_example"` the library is a cffi out-of-line API module instead (`from
+//! _example import ffi, lib`), made as cffi's `set_source`/`cdef` would: a first build writes
+//! cgo's header, whose prototypes become the cdef; cffi (at build time, in the build's Python)
+//! emits the module's C source, which `go build -overlay` adds to the package, so that the Go
+//! code and the module are one shared object — no second library, no rpath.
 
 use std::path::PathBuf;
 
@@ -65,13 +71,16 @@ pub fn build(
     printer: Printer,
 ) -> anyhow::Result<Vec<KindOutput>> {
     let found = exports_of(cfg, package)?;
+    if let Some(module) = cfg.tool.cffi_module.as_deref() {
+        return build_cffi(cfg, go, plan, target, package, module, printer);
+    }
     let Some(name) = cfg.tool.ctypes_library.as_deref() else {
         return Err(UserError::new(format!(
             "bindings = \"cgo\" ({} exports {}) needs `tool.gowright.ctypes-library`: gowright does not generate a Python module for `//export` functions yet",
             package.import_path,
             found.names.join(", ")
         ))
-        .hint("set `ctypes-library` to the file name your Python module loads with ctypes, e.g. \"_checksig\" or \"libexample.so\"")
+        .hint("set `ctypes-library` to the file name your Python module loads with ctypes (\"_checksig\", \"libexample.so\"), or `cffi-module` to the module it imports `ffi, lib` from")
         .into());
     };
     super::checks::check_version_variable(cfg, package)?;
@@ -81,12 +90,7 @@ pub fn build(
     if let Some(warning) = &toolchain.warning {
         printer.warn(warning);
     }
-    let mut inputs = package.local_dirs.clone();
-    inputs.push(package.dir.clone());
-    if let Some(go_mod) = package.module.as_ref().and_then(|m| m.go_mod.clone()) {
-        inputs.push(go_mod.with_file_name("go.sum"));
-        inputs.push(go_mod);
-    }
+    let inputs = build_inputs(package);
     let mut outputs = Vec::new();
     for library in libraries {
         let dir = plan.target_dir(target).join("cgo");
@@ -103,6 +107,7 @@ pub fn build(
             output: &output,
             buildmode: Some("c-shared"),
             extra_env: toolchain.env.clone(),
+            overlay: None,
         };
         printer.detail(format!(
             "{target}: go build -buildmode=c-shared -o {} ({} exported: {}), C compiler: {}",
@@ -208,3 +213,210 @@ fn libraries(name: &str, plan: &BuildPlan, target: Target) -> anyhow::Result<Vec
     }
     Ok(libraries)
 }
+
+/// What every build of the package reads: an unchanged set skips the link.
+fn build_inputs(package: &GoPackage) -> Vec<PathBuf> {
+    let mut inputs = package.local_dirs.clone();
+    inputs.push(package.dir.clone());
+    if let Some(go_mod) = package.module.as_ref().and_then(|m| m.go_mod.clone()) {
+        inputs.push(go_mod.with_file_name("go.sum"));
+        inputs.push(go_mod);
+    }
+    inputs
+}
+
+/// Builds the c-shared library with cffi's module for `module` linked in (see the module doc).
+fn build_cffi(
+    cfg: &ProjectConfig,
+    go: &GoToolchain,
+    plan: &BuildPlan,
+    target: Target,
+    package: &GoPackage,
+    module: &str,
+    printer: Printer,
+) -> anyhow::Result<Vec<KindOutput>> {
+    use crate::target::Os;
+    if target.os == Os::Windows {
+        return Err(UserError::new(format!(
+            "`tool.gowright.cffi-module` cannot be built for {target} yet (its module needs more of python3.dll than gowright's import library declares)"
+        ))
+        .hint("build the cffi module for Linux and macOS targets, or use `ctypes-library` for Windows")
+        .into());
+    }
+    let declared = cfg.metadata.requires_dist.iter().any(|r| {
+        let name: String = r
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .collect();
+        name.eq_ignore_ascii_case("cffi")
+    });
+    if !declared {
+        return Err(UserError::new(format!(
+            "`tool.gowright.cffi-module` = \"{module}\" imports cffi's `_cffi_backend` at run time, but `project.dependencies` does not list cffi"
+        ))
+        .hint("add \"cffi\" to `project.dependencies` (gowright does not add dependencies pyproject.toml does not declare)")
+        .into());
+    }
+    super::checks::check_version_variable(cfg, package)?;
+    super::checks::check_go_sources_inside(cfg, package)?;
+    let python = match plan.interpreters.first() {
+        Some(path) => path.clone(),
+        None => crate::process::find_on_path("python3").ok_or_else(|| {
+            UserError::new("`tool.gowright.cffi-module` needs a Python with cffi to generate the module, and no python3 is on PATH")
+                .hint("name one with --interpreter, or put python3 (with `pip install cffi`) on PATH")
+        })?,
+    };
+    let interpreter = Interpreter::probe(&python, &plan.build_dir.join("interpreters"))?;
+    let toolchain = CgoToolchain::for_build(target, go, plan.compatibility)?;
+    if let Some(warning) = &toolchain.warning {
+        printer.warn(warning);
+    }
+    let dir = plan.target_dir(target).join("cffi");
+    fs_err::create_dir_all(&dir)?;
+    let ldflags = toolchain.ldflags(target, &plan.ldflags);
+    let go_build = |output: &std::path::Path,
+                    overlay: Option<&std::path::Path>,
+                    extra: Vec<(String, String)>,
+                    inputs: &[PathBuf],
+                    what: &str|
+     -> anyhow::Result<()> {
+        let mut extra_env = toolchain.env.clone();
+        extra_env.extend(extra);
+        let request = BuildRequest {
+            root: &cfg.root,
+            package: &plan.go_package,
+            target,
+            cgo: true,
+            tags: &plan.tags,
+            ldflags: &ldflags,
+            output,
+            buildmode: Some("c-shared"),
+            extra_env,
+            overlay,
+        };
+        let key = fresh_output::key(go, &request, inputs);
+        let record = output.with_extension("json");
+        if fresh_output::is_fresh(&record, &key, output) {
+            printer.detail(format!("{target}: {what} is up to date"));
+            return Ok(());
+        }
+        fresh_output::forget(&record);
+        go.build(&request).map_err(|e| {
+            let text = e.to_string();
+            let hint = crate::go::diagnose::hint_for(&text, &go.version)
+                .unwrap_or_else(|| "fix the Go error above".to_string());
+            UserError::new(format!(
+                "the Go build of {what} for {target} failed:\n{text}"
+            ))
+            .hint(hint)
+        })?;
+        fresh_output::remember(&record, &key, output);
+        Ok(())
+    };
+    let inputs = build_inputs(package);
+    // 1. The header cgo writes for the exports.
+    let first = dir.join("exports.so");
+    go_build(
+        &first,
+        None,
+        Vec::new(),
+        &inputs,
+        "the library (for its header)",
+    )?;
+    let header = fs_err::read_to_string(first.with_extension("h"))?;
+    let parsed = crate::bind::cgo_header::parse(&header)?;
+    // 2. cffi's C source of the module, from those prototypes.
+    let cdef = dir.join("cdef.h");
+    let source = dir.join(format!("{module}.c"));
+    if std::fs::read_to_string(&cdef).ok().as_deref() != Some(parsed.cdef.as_str())
+        || !source.is_file()
+    {
+        fs_err::write(&cdef, &parsed.cdef)?;
+        let mut cmd = crate::process::ProcessBuilder::new(&python);
+        cmd.args(["-I", "-c", EMIT_CFFI, module])
+            .arg(&cdef)
+            .arg(&source)
+            .timeout(std::time::Duration::from_secs(120));
+        cmd.output().map_err(|e| {
+            UserError::new(format!(
+                "cffi could not make the module `{module}` from the exported prototypes:\n{e}"
+            ))
+            .hint(format!(
+                "install cffi for `{}` (`pip install cffi`); the prototypes it was given are in `{}`",
+                python.display(),
+                cdef.display()
+            ))
+        })?;
+    }
+    // 3. The library with the module in it: cffi's source joins the package through an overlay.
+    let overlay = dir.join("overlay.json");
+    let added = package.dir.join(format!("zz_gowright_cffi_{module}.c"));
+    let overlay_json = serde_json::json!({ "Replace": { added.to_string_lossy(): source } });
+    fs_err::write(&overlay, serde_json::to_string_pretty(&overlay_json)?)?;
+    let file = match target.os {
+        Os::Windows => format!("{module}.pyd"),
+        _ => format!("{module}.abi3.so"),
+    };
+    let output = dir.join(&file);
+    let mut cflags = format!("-O2 -I{}", interpreter.include.display());
+    if let Ok(user) = std::env::var("CGO_CFLAGS") {
+        cflags = format!("{user} {cflags}");
+    }
+    let mut extra = vec![("CGO_CFLAGS".to_string(), cflags)];
+    extra.extend(
+        toolchain.extension_env(
+            target,
+            &plan
+                .build_dir
+                .join("tools")
+                .join(format!("python3-{}", target.goarch())),
+        )?,
+    );
+    let mut inputs = inputs;
+    inputs.push(source.clone());
+    printer.detail(format!(
+        "{target}: go build -buildmode=c-shared -o {file} with the cffi module {module} ({} functions: {})",
+        parsed.functions.len(),
+        parsed.functions.join(", ")
+    ));
+    go_build(
+        &output,
+        Some(&overlay),
+        extra,
+        &inputs,
+        &format!("the cffi module {module}"),
+    )?;
+    let info = audit::inspect(&output, target, plan.compatibility)?;
+    printer.detail(format!("{target}: {}", info.description));
+    let mut wheel = WheelBuilder::new();
+    let layout = Layout::of(cfg, plan.editable);
+    if let Layout::Mixed { source, root } = &layout {
+        crate::pypackage::add_python_source(&mut wheel, source, root, &plan.module_name)?;
+    }
+    // The module is imported by its own name, from the top of the wheel.
+    wheel.add(file, fs_err::read(&output)?, true)?;
+    let floor = python_abi::requires_python_floor(cfg.metadata.requires_python.as_ref())
+        .unwrap_or(CFFI_ABI3_FLOOR)
+        .max(CFFI_ABI3_FLOOR);
+    Ok(vec![KindOutput {
+        files: wheel,
+        python_tag: format!("cp{}{}", floor.0, floor.1),
+        abi_tag: "abi3".into(),
+        platform_tags: info.platform_tags,
+    }])
+}
+
+/// The oldest CPython cffi 2 supports; its module source uses the limited API (abi3).
+const CFFI_ABI3_FLOOR: (u32, u32) = (3, 9);
+
+/// Writes cffi's C source of an out-of-line API module: `python -c EMIT_CFFI MODULE CDEF OUT`.
+const EMIT_CFFI: &str = r#"
+import sys
+import cffi
+module, cdef, out = sys.argv[1:4]
+ffi = cffi.FFI()
+with open(cdef) as f:
+    ffi.cdef(f.read())
+ffi.set_source(module, '#include "_cgo_export.h"')
+ffi.emit_c_code(out)
+"#;

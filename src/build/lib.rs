@@ -332,6 +332,7 @@ impl Extension<'_> {
             output: &output,
             buildmode: Some("c-shared"),
             extra_env,
+            overlay: None,
         };
         // Go links a c-shared library anew every time: skip the build when nothing it reads
         // changed.

@@ -54,6 +54,7 @@ pub const TOOL_KEYS: &[&str] = &[
     "compatibility",
     "python-abis",
     "ctypes-library",
+    "cffi-module",
 ];
 
 /// `[tool.gowright]` as written in `pyproject.toml`.
@@ -76,6 +77,7 @@ pub struct RawToolConfig {
     pub compatibility: Option<String>,
     pub python_abis: Option<Vec<String>>,
     pub ctypes_library: Option<String>,
+    pub cffi_module: Option<String>,
 }
 
 /// `[tool.gowright]`, validated, with defaults filled in.
@@ -116,6 +118,9 @@ pub struct ToolConfig {
     /// module, which loads it with ctypes (`_checksig` gets the interpreter's `EXT_SUFFIX`;
     /// a name with an extension, `libexample.so`, is kept as it is).
     pub ctypes_library: Option<String>,
+    /// `cgo`: the name of a cffi out-of-line API module (`from _example import ffi, lib`)
+    /// generated from the exported prototypes and linked into the c-shared library.
+    pub cffi_module: Option<String>,
 }
 
 /// Checks the keys of `[tool.gowright]` before typed parsing, so that a typo gets a suggestion.
@@ -217,6 +222,20 @@ impl RawToolConfig {
             ))
             .hint("name the library as the project's Python module loads it, e.g. \"_checksig\" (given the interpreter's EXT_SUFFIX) or \"libexample.so\""));
         }
+        if let Some(name) = &self.cffi_module
+            && !is_python_identifier(name)
+        {
+            return Err(UserError::new(format!(
+                "`tool.gowright.cffi-module` = {name:?} is not a Python module name"
+            ))
+            .hint("name it as the Python code imports it, e.g. \"_example\" for `from _example import ffi, lib`"));
+        }
+        if self.cffi_module.is_some() && self.ctypes_library.is_some() {
+            return Err(UserError::new(
+                "`tool.gowright.cffi-module` and `ctypes-library` are both set: the c-shared library is either a cffi module or a file ctypes loads",
+            )
+            .hint("keep the one your Python code uses"));
+        }
         let include = self.include.unwrap_or_default();
         let exclude = self.exclude.unwrap_or_default();
         // Checked here, before anything is built: a bad glob must not fail a build halfway.
@@ -239,6 +258,7 @@ impl RawToolConfig {
             compatibility,
             python_abis,
             ctypes_library: self.ctypes_library,
+            cffi_module: self.cffi_module,
         })
     }
 }

@@ -317,6 +317,9 @@ impl GoToolchain {
         if !request.ldflags.is_empty() {
             cmd.arg(format!("-ldflags={}", request.ldflags.join(" ")));
         }
+        if let Some(overlay) = request.overlay {
+            cmd.arg(format!("-overlay={}", overlay.display()));
+        }
         cmd.arg("-o")
             .arg(request.output)
             .args(["--", request.package]);
@@ -352,6 +355,8 @@ pub struct BuildRequest<'a> {
     pub buildmode: Option<&'a str>,
     /// More environment for `go build` (`CGO_CFLAGS`, ...).
     pub extra_env: Vec<(String, String)>,
+    /// `-overlay`: a JSON file adding generated files to the package (`cgo`'s cffi module).
+    pub overlay: Option<&'a Path>,
 }
 
 /// A Go package as `go list` describes it.

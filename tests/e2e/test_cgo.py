@@ -145,3 +145,57 @@ def test_cgo_errors_name_the_cause(gowright_bin, project, zig_env):
         assert message in proc.stderr and "hint:" in proc.stderr and hint in proc.stderr, (message, proc.stderr)
         assert not (proj / "dist").exists() or not list((proj / "dist").iterdir())
         pyproject.write_text(original)
+
+
+def test_seed_001_cffi_module_is_linked_into_the_go_library(
+    gowright_bin, project, zig_env, wheelhouse, arm64_root, tmp_path
+):
+    """`from _example import ffi, lib` works: cffi's module, made from the prototypes cgo
+    writes, is one shared object with the Go code; the project's own test.py runs unchanged."""
+    import sys
+
+    from conftest import install_for_arm64, run_arm64
+
+    proj = project("seed-cffi")
+    proc = gowright(gowright_bin, "build", "-v", "--interpreter", sys.executable, cwd=proj, env=zig_env)
+    assert "with the cffi module _example (1 functions: Hello)" in proc.stderr, proc.stderr
+    [wheel] = built_wheels(proc)
+    assert wheel.name == "example-0.1.0-cp39-abi3-manylinux2014_x86_64.manylinux_2_17_x86_64.whl"
+    # W009: `_example` is imported by its own name, beside the package, as the seed has it;
+    # W005: the seed's package is called `example`.
+    check_wheel(wheel, ignore=("W005", "W009"))
+    run([tool("abi3audit"), "--strict", "--report", wheel])
+    with zipfile.ZipFile(wheel) as zf:
+        names = zf.namelist()
+        metadata = zf.read("example-0.1.0.dist-info/METADATA").decode()
+    assert "_example.abi3.so" in names and "example/wrapper.py" in names
+    assert not any(n.endswith(".so") and n != "_example.abi3.so" for n in names), names  # one library
+    assert "Requires-Dist: cffi" in metadata
+    script = tmp_path / "test.py"
+    script.write_text((proj / "test.py").read_text())
+    for installer in ["pip", "uv"]:
+        python = make_venv(tmp_path / f"venv-{installer}", with_uv=installer == "uv")
+        if installer == "uv":
+            run([tool("uv"), "pip", "install", "--quiet", "--python", python, wheel], timeout=600)
+        else:
+            run([python, "-m", "pip", "install", "--quiet", wheel], timeout=600)
+        assert run([python, script], cwd=tmp_path).stdout == "hello world 4\n"
+
+    # pip install . : the backend asks for cffi to build with.
+    extra = tmp_path / "extra-wheels"
+    run([sys.executable, "-m", "pip", "download", "--quiet", "--only-binary", ":all:", "-d", extra, "cffi"])
+    python = make_venv(tmp_path / "venv-source")
+    env = dict(offline_pip_env(wheelhouse), GOWRIGHT_ZIG=zig_env["GOWRIGHT_ZIG"])
+    env["PIP_FIND_LINKS"] = f"{wheelhouse} {extra}"
+    run([python, "-m", "pip", "install", "--quiet", proj], env=env, timeout=900)
+    assert run([python, script], cwd=tmp_path).stdout == "hello world 4\n"
+
+    # linux/arm64, cross-compiled with zig, run under qemu.
+    proc = gowright(gowright_bin, "build", "--target", "linux/arm64", "--interpreter", sys.executable,
+                    cwd=proj, env=zig_env)
+    [arm] = built_wheels(proc)
+    assert arm.name.endswith("-cp39-abi3-manylinux2014_aarch64.manylinux_2_17_aarch64.whl")
+    check_wheel(arm, ignore=("W005", "W009"))
+    site = tmp_path / "arm64-site"
+    install_for_arm64(site, arm)
+    assert run_arm64(arm64_root, [script], pythonpath=site, cwd=tmp_path).stdout == "hello world 4\n"
