@@ -1786,7 +1786,11 @@ fn go_toolchain_and_code() {
         Case {
             name: "cffi-module-not-a-name",
             tool: "cffi-module = \"_ex-ample\"",
-            expect: &["`tool.gowright.cffi-module`", "_ex-ample", "Python module name"],
+            expect: &[
+                "`tool.gowright.cffi-module`",
+                "_ex-ample",
+                "Python module name",
+            ],
             ..BASE
         },
         Case {

@@ -510,7 +510,7 @@ pub fn render(binding: &Binding) -> String {
     out.push_str("package main\n\n");
     let _ = writeln!(
         out,
-        "/*\n#include <stdint.h>\n#include <stdlib.h>\n\n// How deep lists, dicts and structs may nest in a value crossing either way (glue.c sees\n// it too, through _cgo_export.h).\n#define GW_MAX_DEPTH {MAX_DEPTH}\n*/\nimport \"C\"\n"
+        "/*\n#cgo linux LDFLAGS: -ldl\n#include <stdint.h>\n#include <stdlib.h>\n\n// How deep lists, dicts and structs may nest in a value crossing either way (glue.c sees\n// it too, through _cgo_export.h).\n#define GW_MAX_DEPTH {MAX_DEPTH}\n*/\nimport \"C\"\n"
     );
     let mut imports = vec!["fmt", "unsafe"];
     if !binding.handles.is_empty() {

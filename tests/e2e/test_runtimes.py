@@ -1,0 +1,59 @@
+"""Two gowright-built extension modules — two Go runtimes — in one interpreter: the second
+warns once that Go does not support that (golang/go#65050), and both still work under load
+(threads, goroutines, panics, garbage collection on both sides)."""
+
+from __future__ import annotations
+
+from conftest import gowright, make_venv, run, tool, wheel_for
+
+LOAD = """
+import gc, threading, time, warnings
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    import scalars, gocollections as col
+print(len(caught), caught[0].category.__name__ if caught else None)
+assert "another Go runtime is loaded" in str(caught[0].message) and "scalars" in str(caught[0].message)
+errors = []
+stop = time.monotonic() + 15
+
+def work(n):
+    try:
+        while time.monotonic() < stop:
+            assert scalars.add(n, 1) == n + 1
+            assert scalars.parallel(8) > 0            # goroutines
+            assert col.sum_ints(list(range(100))) == 4950
+            assert col.counts(["a"] * n) == ({"a": n} if n else {})
+            try:
+                scalars.explode("boom")               # a Go panic, recovered
+            except scalars.GoPanic:
+                pass
+            blob = [bytes(1000) for _ in range(50)]   # garbage for Python's collector
+            del blob
+            if n == 0:
+                gc.collect()
+    except BaseException as e:
+        errors.append(repr(e))
+
+threads = [threading.Thread(target=work, args=(n,)) for n in range(6)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+assert not errors, errors[:3]
+print("ok")
+"""
+
+
+def test_two_go_runtimes_warn_and_work_under_load(gowright_bin, project, zig_env, tmp_path):
+    wheels = [
+        wheel_for(gowright(gowright_bin, "build", cwd=project(f), env=zig_env), "abi3")
+        for f in ["scalars-lib", "collections-lib"]
+    ]
+    python = make_venv(tmp_path / "venv", with_uv=True)
+    run([tool("uv"), "pip", "install", "--quiet", "--python", python, *wheels])
+    out = run([python, "-c", LOAD], timeout=300).stdout.split()
+    assert out == ["1", "RuntimeWarning", "ok"], out
+    # With warnings as errors, the second import fails rather than running two runtimes.
+    proc = run([python, "-W", "error::RuntimeWarning", "-c", "import scalars, gocollections"], check=False)
+    assert proc.returncode == 1 and "RuntimeWarning" in proc.stderr and "golang/go#65050" in proc.stderr
+    # One module alone says nothing.
+    proc = run([python, "-W", "error::RuntimeWarning", "-c", "import scalars; print(scalars.add(1, 2))"])
+    assert proc.stdout == "3\n" and proc.stderr == ""
