@@ -182,6 +182,37 @@ fn add_pth(wheel: &mut WheelBuilder, source: &Path, dist_stem: &str) -> anyhow::
     Ok(())
 }
 
+/// Adds the project's own Python sources (`python-source`, if any; only `module` from the
+/// project directory itself) and `generated` files at the top of the wheel, where they import
+/// by their own names (a cffi module). Editable: the files are written into the top of the
+/// sources in place.
+pub fn add_top_level_files(
+    wheel: &mut WheelBuilder,
+    layout: &Layout,
+    module: &str,
+    generated: Vec<GeneratedFile>,
+    dist_stem: &str,
+) -> anyhow::Result<()> {
+    match layout {
+        Layout::Generated => {
+            for file in generated {
+                wheel.add(file.name, file.data, file.executable)?;
+            }
+        }
+        Layout::Mixed { source, root } => {
+            add_python_source(wheel, source, root, module)?;
+            for file in generated {
+                wheel.add(file.name, file.data, file.executable)?;
+            }
+        }
+        Layout::EditableMixed(source) => {
+            write_in_place(source, generated)?;
+            add_pth(wheel, source, dist_stem)?;
+        }
+    }
+    Ok(())
+}
+
 /// Adds the project's own Python module `module` — a package `module/` or a single-file module
 /// `module.py` of its `python-source` — and the `generated` files beside it: in the package, or
 /// next to the single-file module at the top of the wheel (where a ctypes-loading module looks

@@ -389,12 +389,14 @@ fn build_cffi(
     let info = audit::inspect(&output, target, plan.compatibility)?;
     printer.detail(format!("{target}: {}", info.description));
     let mut wheel = WheelBuilder::new();
-    let layout = Layout::of(cfg, plan.editable);
-    if let Layout::Mixed { source, root } = &layout {
-        crate::pypackage::add_python_source(&mut wheel, source, root, &plan.module_name)?;
-    }
     // The module is imported by its own name, from the top of the wheel.
-    wheel.add(file, fs_err::read(&output)?, true)?;
+    crate::pypackage::add_top_level_files(
+        &mut wheel,
+        &Layout::of(cfg, plan.editable),
+        &plan.module_name,
+        vec![GeneratedFile::new(file, fs_err::read(&output)?).executable()],
+        &cfg.metadata.dist_info_stem(),
+    )?;
     let floor = python_abi::requires_python_floor(cfg.metadata.requires_python.as_ref())
         .unwrap_or(CFFI_ABI3_FLOOR)
         .max(CFFI_ABI3_FLOOR);

@@ -199,3 +199,35 @@ def test_seed_001_cffi_module_is_linked_into_the_go_library(
     site = tmp_path / "arm64-site"
     install_for_arm64(site, arm)
     assert run_arm64(arm64_root, [script], pythonpath=site, cwd=tmp_path).stdout == "hello world 4\n"
+
+
+def test_seed_002_v5_layout_builds_and_develops(gowright_bin, project, zig_env, tmp_path):
+    """A v5-style project (Go core and cgo wrappers in go/, a dataclass of static methods over
+    `from _example import ffi, lib`): built, installed and run; `develop` puts the module in
+    the sources, and a Go edit is picked up by the next `develop`."""
+    import sys
+
+    proj = project("seed-cffi-v5")
+    proc = gowright(gowright_bin, "build", "--interpreter", sys.executable, cwd=proj, env=zig_env)
+    [wheel] = built_wheels(proc)
+    assert wheel.name == "example_lib-0.5.0-cp39-abi3-manylinux2014_x86_64.manylinux_2_17_x86_64.whl"
+    check_wheel(wheel, ignore=("W005", "W009"))
+    with zipfile.ZipFile(wheel) as zf:
+        names = sorted(n for n in zf.namelist() if ".dist-info/" not in n)
+    assert names == ["_example.abi3.so", "example/__init__.py"], names  # not setup.py, build_ffi.py
+    python = make_venv(tmp_path / "venv", with_uv=True)
+    run([tool("uv"), "pip", "install", "--quiet", "--python", python, wheel], timeout=600)
+    script = tmp_path / "test.py"
+    script.write_text((proj / "test.py").read_text())
+    assert run([python, script], cwd=tmp_path).stdout == "hello world, hello world\n"
+
+    dev = make_venv(tmp_path / "dev")
+    run([dev, "-m", "pip", "install", "--quiet", "cffi"], timeout=600)
+    env = dict(zig_env, VIRTUAL_ENV=str(dev.parent.parent))
+    gowright(gowright_bin, "develop", cwd=proj, env=env)
+    assert (proj / "_example.abi3.so").is_file()
+    assert run([dev, script], cwd=tmp_path).stdout == "hello world, hello world\n"
+    core = proj / "go" / "example.go"
+    core.write_text(core.read_text().replace('"hello %s"', '"hi %s"'))
+    gowright(gowright_bin, "develop", cwd=proj, env=env)
+    assert run([dev, script], cwd=tmp_path).stdout == "hi world, hi world\n"
