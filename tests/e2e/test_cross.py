@@ -257,6 +257,8 @@ def test_jwt_library_for_macos(gowright_bin, project, zig_env):
         assert facts["signed"] or arch == "X86_64"
         assert "_PyInit__gojwt" in facts["exported"]
         assert {"_PyModule_Create2", "_Py_IncRef", "_PyExc_TypeError"} <= facts["imported"]
+        # The check for another Go runtime in the process (dyld's image list).
+        assert {"__dyld_image_count", "__dyld_get_image_name", "_dlopen"} <= facts["imported"]
         assert not any("ython" in lib for lib in facts["libraries"]), facts["libraries"]
         assert "/System/Library/Frameworks/CoreFoundation.framework/Versions/A/CoreFoundation" in facts["libraries"]
     # abi3t: the module is found by its slots, and objects are reached through functions.
