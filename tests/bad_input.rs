@@ -1402,10 +1402,10 @@ fn tool_values() {
             ..BASE
         },
         Case {
-            name: "bindings-capi-unsupported",
+            name: "bindings-capi-without-pyinit",
             tool: "bindings = \"capi\"",
             args: &["build"],
-            expect: &["bindings = \"capi\""],
+            expect: &["bindings = \"capi\"", "PyInit_<name>"],
             ..BASE
         },
     ]);

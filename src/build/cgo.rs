@@ -23,7 +23,7 @@ use crate::audit;
 use crate::config::ProjectConfig;
 use crate::error::UserError;
 use crate::go::exports::{self, Exports};
-use crate::go::{BuildRequest, GoPackage, GoToolchain, fresh_output};
+use crate::go::{BuildRequest, GoPackage, GoToolchain};
 use crate::printer::Printer;
 use crate::pypackage::{GeneratedFile, Layout, add_module_with_files};
 use crate::target::Target;
@@ -116,23 +116,15 @@ pub fn build(
             found.names.join(", "),
             toolchain.description
         ));
-        let key = fresh_output::key(go, &request, &inputs);
-        let record = dir.join(format!("{}.json", library.file));
-        if fresh_output::is_fresh(&record, &key, &output) {
-            printer.detail(format!("{target}: {} is up to date", library.file));
-        } else {
-            fresh_output::forget(&record);
-            go.build(&request).map_err(|e| {
-                let text = e.to_string();
-                let hint = crate::go::diagnose::hint_for(&text, &go.version)
-                    .unwrap_or_else(|| "fix the Go error above".to_string());
-                UserError::new(format!(
-                    "the Go build of the c-shared library for {target} failed:\n{text}"
-                ))
-                .hint(hint)
-            })?;
-            fresh_output::remember(&record, &key, &output);
-        }
+        super::relink::build_unless_fresh(
+            go,
+            &request,
+            &inputs,
+            &dir.join(format!("{}.json", library.file)),
+            &format!("the c-shared library {}", library.file),
+            "fix the Go error above",
+            printer,
+        )?;
         let info = audit::inspect(&output, target, plan.compatibility)?;
         printer.detail(format!("{target}: {}", info.description));
         let mut wheel = WheelBuilder::new();
@@ -215,7 +207,7 @@ fn libraries(name: &str, plan: &BuildPlan, target: Target) -> anyhow::Result<Vec
 }
 
 /// What every build of the package reads: an unchanged set skips the link.
-fn build_inputs(package: &GoPackage) -> Vec<PathBuf> {
+pub fn build_inputs(package: &GoPackage) -> Vec<PathBuf> {
     let mut inputs = package.local_dirs.clone();
     inputs.push(package.dir.clone());
     if let Some(go_mod) = package.module.as_ref().and_then(|m| m.go_mod.clone()) {
@@ -259,14 +251,11 @@ fn build_cffi(
     }
     super::checks::check_version_variable(cfg, package)?;
     super::checks::check_go_sources_inside(cfg, package)?;
-    let python = match plan.interpreters.first() {
-        Some(path) => path.clone(),
-        None => crate::process::find_on_path("python3").ok_or_else(|| {
-            UserError::new("`tool.gowright.cffi-module` needs a Python with cffi to generate the module, and no python3 is on PATH")
-                .hint("name one with --interpreter, or put python3 (with `pip install cffi`) on PATH")
-        })?,
-    };
-    let interpreter = Interpreter::probe(&python, &plan.build_dir.join("interpreters"))?;
+    let interpreter = plan.build_python(
+        "`tool.gowright.cffi-module` needs a Python with cffi to generate the module",
+        "name one with --interpreter, or put python3 (with `pip install cffi`) on PATH",
+    )?;
+    let python = interpreter.path.clone();
     let toolchain = CgoToolchain::for_build(target, go, plan.compatibility)?;
     if let Some(warning) = &toolchain.warning {
         printer.warn(warning);
@@ -294,24 +283,15 @@ fn build_cffi(
             extra_env,
             overlay,
         };
-        let key = fresh_output::key(go, &request, inputs);
-        let record = output.with_extension("json");
-        if fresh_output::is_fresh(&record, &key, output) {
-            printer.detail(format!("{target}: {what} is up to date"));
-            return Ok(());
-        }
-        fresh_output::forget(&record);
-        go.build(&request).map_err(|e| {
-            let text = e.to_string();
-            let hint = crate::go::diagnose::hint_for(&text, &go.version)
-                .unwrap_or_else(|| "fix the Go error above".to_string());
-            UserError::new(format!(
-                "the Go build of {what} for {target} failed:\n{text}"
-            ))
-            .hint(hint)
-        })?;
-        fresh_output::remember(&record, &key, output);
-        Ok(())
+        super::relink::build_unless_fresh(
+            go,
+            &request,
+            inputs,
+            &output.with_extension("json"),
+            what,
+            "fix the Go error above",
+            printer,
+        )
     };
     let inputs = build_inputs(package);
     // 1. The header cgo writes for the exports.

@@ -16,7 +16,7 @@ use crate::audit;
 use crate::bind::{api, apidump, gen_c, gen_go, gen_py};
 use crate::config::ProjectConfig;
 use crate::error::UserError;
-use crate::go::{BuildRequest, GoPackage, GoToolchain, fresh_output};
+use crate::go::{BuildRequest, GoPackage, GoToolchain};
 use crate::printer::Printer;
 use crate::pypackage::{GeneratedFile, Layout, add_package};
 use crate::target::{Os, Target};
@@ -336,28 +336,15 @@ impl Extension<'_> {
         };
         // Go links a c-shared library anew every time: skip the build when nothing it reads
         // changed.
-        let key = fresh_output::key(go, &request, self.inputs);
-        let record = out_dir.join("extension.json");
-        if fresh_output::is_fresh(&record, &key, &output) {
-            self.printer.detail(format!(
-                "{target}: the {} extension module is up to date (nothing it is built from changed)",
-                abi.abi
-            ));
-        } else {
-            fresh_output::forget(&record);
-            go.build(&request).map_err(|e| {
-                let text = e.to_string();
-                let hint = crate::go::diagnose::hint_for(&text, &go.version).unwrap_or_else(|| {
-                    "if the error is in your package, fix it; if it is in target/_gowright, please report it".to_string()
-                });
-                UserError::new(format!(
-                    "the Go build of the {} extension module for {target} failed:\n{text}",
-                    abi.abi
-                ))
-                .hint(hint)
-            })?;
-            fresh_output::remember(&record, &key, &output);
-        }
+        super::relink::build_unless_fresh(
+            go,
+            &request,
+            self.inputs,
+            &out_dir.join("extension.json"),
+            &format!("the {} extension module", abi.abi),
+            "if the error is in your package, fix it; if it is in target/_gowright, please report it",
+            self.printer,
+        )?;
         let info = audit::inspect(&output, target, plan.compatibility)?;
         self.printer
             .detail(format!("{target}: {} ({})", info.description, abi.abi));

@@ -11,11 +11,13 @@
 //! orchestration.
 
 pub mod bin;
+pub mod capi;
 pub mod cgo;
 pub mod checks;
 pub mod develop;
 pub mod lib;
 pub mod plan;
+mod relink;
 pub mod sdist;
 pub mod wheel;
 
@@ -281,9 +283,21 @@ fn build_kind(
             lib::build(cfg, go, plan, target, &list()?, printer)
         }
         Some(Bindings::Cgo) => cgo::build(cfg, go, plan, target, &list()?, printer),
+        Some(Bindings::Capi) => {
+            ctypes_elsewhere("capi")?;
+            capi::build(cfg, go, plan, target, &list()?, printer)
+        }
         None => {
             let package = list()?;
             if package.name == "main" {
+                if let Ok(Some(module)) = capi::scan(&package.dir) {
+                    printer.detail(format!(
+                        "{target}: {} defines PyInit_{} itself: built as bindings = \"capi\"",
+                        package.import_path, module.name
+                    ));
+                    ctypes_elsewhere("capi")?;
+                    return capi::build(cfg, go, plan, target, &package, printer);
+                }
                 if let Some(names) = library_exports(&package) {
                     printer.detail(format!(
                         "{target}: {} exports {} and its `main` is empty: a library, built as bindings = \"cgo\"",
@@ -299,12 +313,6 @@ fn build_kind(
                 lib::build(cfg, go, plan, target, &package, printer)
             }
         }
-        Some(other) => Err(UserError::new(format!(
-            "bindings = \"{}\" is not supported by this version of gowright yet",
-            other.as_str()
-        ))
-        .hint("use bindings = \"bin\" for a Go command, \"lib\" for a Go package or \"cgo\" for `//export` functions")
-        .into()),
     }
 }
 

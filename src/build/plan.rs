@@ -127,6 +127,23 @@ impl BuildPlan {
         })
     }
 
+    /// The Python a kind compiles against or runs at build time: the first interpreter named
+    /// (`--interpreter`, the frontend's, the environment's), else `python3` on PATH. `needs`
+    /// says what for, in the error when there is none.
+    pub fn build_python(
+        &self,
+        needs: &str,
+        hint: &str,
+    ) -> Result<python_abi::Interpreter, UserError> {
+        let path = match self.interpreters.first() {
+            Some(path) => path.clone(),
+            None => crate::process::find_on_path("python3").ok_or_else(|| {
+                UserError::new(format!("{needs}, and no python3 is on PATH")).hint(hint)
+            })?,
+        };
+        python_abi::Interpreter::probe(&path, &self.build_dir.join("interpreters"))
+    }
+
     /// The CPython ABIs extension modules are built for (see [`python_abi::resolve`]),
     /// decided once per build; what the default left out is said then.
     pub fn python_abis(

@@ -231,3 +231,38 @@ def test_seed_002_v5_layout_builds_and_develops(gowright_bin, project, zig_env, 
     core.write_text(core.read_text().replace('"hello %s"', '"hi %s"'))
     gowright(gowright_bin, "develop", cwd=proj, env=env)
     assert run([dev, script], cwd=tmp_path).stdout == "hi world, hi world\n"
+
+
+def test_capi_module_defining_its_own_pyinit(gowright_bin, project, zig_env, tmp_path):
+    """A package whose sum.c defines PyInit__sum (found by itself: `bindings` unset), built with
+    Python's headers: abi3 when the C defines Py_LIMITED_API (abi3audit agrees), else for the
+    interpreter it was built with."""
+    import sys
+
+    proj = project("capi-ext")
+    proc = gowright(gowright_bin, "build", "-v", "--interpreter", sys.executable, cwd=proj, env=zig_env)
+    assert 'defines PyInit__sum itself: built as bindings = "capi"' in proc.stderr, proc.stderr
+    [wheel] = built_wheels(proc)
+    assert wheel.name == "capisum-0.1.0-cp311-abi3-manylinux2014_x86_64.manylinux_2_17_x86_64.whl"
+    check_wheel(wheel)
+    run([tool("abi3audit"), "--strict", "--report", wheel])
+    for installer in ["pip", "uv"]:
+        python = make_venv(tmp_path / f"venv-{installer}", with_uv=installer == "uv")
+        if installer == "uv":
+            run([tool("uv"), "pip", "install", "--quiet", "--python", python, wheel])
+        else:
+            run([python, "-m", "pip", "install", "--quiet", wheel])
+        assert run([python, "-c", "import _sum; print(_sum.sum(2, 40))"]).stdout == "42\n"
+
+    # Without Py_LIMITED_API: the full API of the interpreter, named and tagged for it.
+    source = proj / "sum.c"
+    source.write_text(source.read_text().replace("#define Py_LIMITED_API 0x030B0000\n", ""))
+    proc = gowright(gowright_bin, "build", "--interpreter", sys.executable, cwd=proj, env=zig_env)
+    [full] = built_wheels(proc)
+    assert full.name == "capisum-0.1.0-cp311-cp311-manylinux2014_x86_64.manylinux_2_17_x86_64.whl"
+    check_wheel(full)
+    with zipfile.ZipFile(full) as zf:
+        assert "_sum.cpython-311-x86_64-linux-gnu.so" in zf.namelist()
+    python = make_venv(tmp_path / "venv-full", with_uv=True)
+    run([tool("uv"), "pip", "install", "--quiet", "--python", python, full])
+    assert run([python, "-c", "import _sum; print(_sum.sum(-2, 2))"]).stdout == "0\n"
