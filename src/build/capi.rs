@@ -13,7 +13,7 @@ use crate::archive::wheel::WheelBuilder;
 use crate::audit;
 use crate::config::ProjectConfig;
 use crate::error::UserError;
-use crate::go::{BuildRequest, GoPackage, GoToolchain};
+use crate::go::{GoPackage, GoToolchain};
 use crate::printer::Printer;
 use crate::pypackage::{GeneratedFile, Layout, add_top_level_files};
 use crate::target::{Os, Target};
@@ -161,30 +161,8 @@ pub fn build(
     if let Ok(user) = std::env::var("CGO_CFLAGS") {
         cflags = format!("{user} {cflags}");
     }
-    let mut extra_env = toolchain.env.clone();
-    extra_env.push(("CGO_CFLAGS".to_string(), cflags));
-    extra_env.extend(
-        toolchain.extension_env(
-            target,
-            &plan
-                .build_dir
-                .join("tools")
-                .join(format!("python3-{}", target.goarch())),
-        )?,
-    );
-    let ldflags = toolchain.ldflags(target, &plan.ldflags);
-    let request = BuildRequest {
-        root: &cfg.root,
-        package: &plan.go_package,
-        target,
-        cgo: true,
-        tags: &plan.tags,
-        ldflags: &ldflags,
-        output: &output,
-        buildmode: Some("c-shared"),
-        extra_env,
-        overlay: None,
-    };
+    let mut extra_env = vec![("CGO_CFLAGS".to_string(), cflags)];
+    extra_env.extend(toolchain.extension_env(target, &plan.import_lib_dir(target))?);
     printer.detail(format!(
         "{target}: go build -buildmode=c-shared -o {file} (PyInit_{}, {}), C compiler: {}",
         module.name,
@@ -195,14 +173,22 @@ pub fn build(
         toolchain.description
     ));
     let inputs = super::cgo::build_inputs(package);
-    super::relink::build_unless_fresh(
+    let unit = super::relink::CSharedBuild {
+        cfg,
         go,
-        &request,
+        plan,
+        target,
+        toolchain: &toolchain,
+        printer,
+    };
+    unit.build(
+        &plan.go_package,
+        &output,
+        extra_env,
+        None,
         &inputs,
-        &dir.join(format!("{file}.json")),
         &format!("the extension module {file}"),
         "fix the error above in your Go or C code",
-        printer,
     )?;
     let info = audit::inspect(&output, target, plan.compatibility)?;
     printer.detail(format!("{target}: {}", info.description));

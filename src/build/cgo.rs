@@ -17,13 +17,14 @@
 use std::path::PathBuf;
 
 use super::plan::BuildPlan;
+use super::relink::CSharedBuild;
 use super::wheel::KindOutput;
 use crate::archive::wheel::WheelBuilder;
 use crate::audit;
 use crate::config::ProjectConfig;
 use crate::error::UserError;
 use crate::go::exports::{self, Exports};
-use crate::go::{BuildRequest, GoPackage, GoToolchain};
+use crate::go::{GoPackage, GoToolchain};
 use crate::printer::Printer;
 use crate::pypackage::{GeneratedFile, Layout, add_module_with_files};
 use crate::target::Target;
@@ -91,24 +92,19 @@ pub fn build(
         printer.warn(warning);
     }
     let inputs = build_inputs(package);
+    let unit = CSharedBuild {
+        cfg,
+        go,
+        plan,
+        target,
+        toolchain: &toolchain,
+        printer,
+    };
     let mut outputs = Vec::new();
     for library in libraries {
         let dir = plan.target_dir(target).join("cgo");
         fs_err::create_dir_all(&dir)?;
         let output = dir.join(&library.file);
-        let ldflags = toolchain.ldflags(target, &plan.ldflags);
-        let request = BuildRequest {
-            root: &cfg.root,
-            package: &plan.go_package,
-            target,
-            cgo: true,
-            tags: &plan.tags,
-            ldflags: &ldflags,
-            output: &output,
-            buildmode: Some("c-shared"),
-            extra_env: toolchain.env.clone(),
-            overlay: None,
-        };
         printer.detail(format!(
             "{target}: go build -buildmode=c-shared -o {} ({} exported: {}), C compiler: {}",
             library.file,
@@ -116,14 +112,14 @@ pub fn build(
             found.names.join(", "),
             toolchain.description
         ));
-        super::relink::build_unless_fresh(
-            go,
-            &request,
+        unit.build(
+            &plan.go_package,
+            &output,
+            Vec::new(),
+            None,
             &inputs,
-            &dir.join(format!("{}.json", library.file)),
             &format!("the c-shared library {}", library.file),
             "fix the Go error above",
-            printer,
         )?;
         let info = audit::inspect(&output, target, plan.compatibility)?;
         printer.detail(format!("{target}: {}", info.description));
@@ -262,35 +258,27 @@ fn build_cffi(
     }
     let dir = plan.target_dir(target).join("cffi");
     fs_err::create_dir_all(&dir)?;
-    let ldflags = toolchain.ldflags(target, &plan.ldflags);
+    let unit = CSharedBuild {
+        cfg,
+        go,
+        plan,
+        target,
+        toolchain: &toolchain,
+        printer,
+    };
     let go_build = |output: &std::path::Path,
                     overlay: Option<&std::path::Path>,
                     extra: Vec<(String, String)>,
                     inputs: &[PathBuf],
-                    what: &str|
-     -> anyhow::Result<()> {
-        let mut extra_env = toolchain.env.clone();
-        extra_env.extend(extra);
-        let request = BuildRequest {
-            root: &cfg.root,
-            package: &plan.go_package,
-            target,
-            cgo: true,
-            tags: &plan.tags,
-            ldflags: &ldflags,
+                    what: &str| {
+        unit.build(
+            &plan.go_package,
             output,
-            buildmode: Some("c-shared"),
-            extra_env,
+            extra,
             overlay,
-        };
-        super::relink::build_unless_fresh(
-            go,
-            &request,
             inputs,
-            &output.with_extension("json"),
             what,
             "fix the Go error above",
-            printer,
         )
     };
     let inputs = build_inputs(package);
@@ -343,15 +331,7 @@ fn build_cffi(
         cflags = format!("{user} {cflags}");
     }
     let mut extra = vec![("CGO_CFLAGS".to_string(), cflags)];
-    extra.extend(
-        toolchain.extension_env(
-            target,
-            &plan
-                .build_dir
-                .join("tools")
-                .join(format!("python3-{}", target.goarch())),
-        )?,
-    );
+    extra.extend(toolchain.extension_env(target, &plan.import_lib_dir(target))?);
     let mut inputs = inputs;
     inputs.push(source.clone());
     printer.detail(format!(

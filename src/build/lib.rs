@@ -16,7 +16,7 @@ use crate::audit;
 use crate::bind::{api, apidump, gen_c, gen_go, gen_py};
 use crate::config::ProjectConfig;
 use crate::error::UserError;
-use crate::go::{BuildRequest, GoPackage, GoToolchain};
+use crate::go::{GoPackage, GoToolchain};
 use crate::printer::Printer;
 use crate::pypackage::{GeneratedFile, Layout, add_package};
 use crate::target::{Os, Target};
@@ -140,23 +140,7 @@ pub fn build(
         printer,
     };
     // The ABIs' modules are built side by side (each is its own cgo compile and link).
-    let built: Vec<anyhow::Result<(String, audit::BinaryInfo, Vec<u8>)>> =
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = abis
-                .iter()
-                .map(|&abi| {
-                    let unit = &unit;
-                    scope.spawn(move || unit.build(abi))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join()
-                        .unwrap_or_else(|_| Err(anyhow::anyhow!("a build thread panicked")))
-                })
-                .collect()
-        });
+    let built = super::in_parallel(&abis, |abi| unit.build(abi));
     abis.iter()
         .zip(built)
         .map(|(abi, built)| {
@@ -305,15 +289,9 @@ impl Extension<'_> {
             cflags = format!("{user} {cflags}");
         }
         let mut extra_env = vec![("CGO_CFLAGS".to_string(), cflags)];
-        extra_env.extend(self.toolchain.env.iter().cloned());
         extra_env.extend(
-            self.toolchain.extension_env(
-                target,
-                &plan
-                    .build_dir
-                    .join("tools")
-                    .join(format!("python3-{}", target.goarch())),
-            )?,
+            self.toolchain
+                .extension_env(target, &plan.import_lib_dir(target))?,
         );
         self.printer.detail(format!(
             "{target}: go build -buildmode=c-shared ({} functions, {}), C compiler: {}",
@@ -321,29 +299,22 @@ impl Extension<'_> {
             abi.abi,
             self.toolchain.description
         ));
-        let ldflags = self.toolchain.ldflags(target, &plan.ldflags);
-        let request = BuildRequest {
-            root: &cfg.root,
-            package: &relative_gen,
-            target,
-            cgo: true,
-            tags: &plan.tags,
-            ldflags: &ldflags,
-            output: &output,
-            buildmode: Some("c-shared"),
-            extra_env,
-            overlay: None,
-        };
-        // Go links a c-shared library anew every time: skip the build when nothing it reads
-        // changed.
-        super::relink::build_unless_fresh(
+        let unit = super::relink::CSharedBuild {
+            cfg,
             go,
-            &request,
+            plan,
+            target,
+            toolchain: self.toolchain,
+            printer: self.printer,
+        };
+        unit.build(
+            &relative_gen,
+            &output,
+            extra_env,
+            None,
             self.inputs,
-            &out_dir.join("extension.json"),
             &format!("the {} extension module", abi.abi),
             "if the error is in your package, fix it; if it is in target/_gowright, please report it",
-            self.printer,
         )?;
         let info = audit::inspect(&output, target, plan.compatibility)?;
         self.printer

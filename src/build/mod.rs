@@ -140,22 +140,8 @@ fn build_wheels_inner(
         ),
     );
 
-    let results: Vec<anyhow::Result<Vec<(BuiltWheel, AtomicFile)>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = plan
-            .targets
-            .iter()
-            .map(|&target| {
-                let (go, plan) = (&go, &plan);
-                scope.spawn(move || build_one(cfg, go, plan, target, printer))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(anyhow::anyhow!("a build thread panicked")))
-            })
-            .collect()
+    let results = in_parallel(&plan.targets, |&target| {
+        build_one(cfg, &go, &plan, target, printer)
     });
 
     let mut pending = Vec::new();
@@ -177,6 +163,28 @@ fn build_wheels_inner(
     }
     tracing::debug!("all targets assembled");
     Ok(pending)
+}
+
+/// Runs `work` on every item on a thread of its own, and returns the results in item order (a
+/// thread that panicked gives an error).
+pub(crate) fn in_parallel<T: Sync, R: Send>(
+    items: &[T],
+    work: impl Fn(&T) -> anyhow::Result<R> + Sync,
+) -> Vec<anyhow::Result<R>> {
+    std::thread::scope(|scope| {
+        let work = &work;
+        let handles: Vec<_> = items
+            .iter()
+            .map(|item| scope.spawn(move || work(item)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("a build thread panicked")))
+            })
+            .collect()
+    })
 }
 
 /// Creates `target/` with a `.gitignore` that keeps it out of version control, as cargo does.

@@ -180,6 +180,13 @@ impl BuildPlan {
             .join(format!("{}-{}", target.goos(), target.goarch()))
     }
 
+    /// Where the import library of `python3.dll` for a Windows `target` is made.
+    pub fn import_lib_dir(&self, target: Target) -> PathBuf {
+        self.build_dir
+            .join("tools")
+            .join(format!("python3-{}", target.goarch()))
+    }
+
     /// The executable built for `target`.
     pub fn binary_path(&self, target: Target) -> PathBuf {
         self.target_dir(target)

@@ -40,3 +40,56 @@ pub fn build_unless_fresh(
     fresh_output::remember(record, &key, request.output);
     Ok(())
 }
+
+/// The c-shared builds of one target of a kind that makes them (`lib`, `cgo`, `capi`): with
+/// cgo, the plan's tags and ldflags and the target's C compiler, each skipped when unchanged.
+pub struct CSharedBuild<'a> {
+    pub cfg: &'a crate::config::ProjectConfig,
+    pub go: &'a GoToolchain,
+    pub plan: &'a super::plan::BuildPlan,
+    pub target: crate::target::Target,
+    pub toolchain: &'a crate::toolchain::CgoToolchain,
+    pub printer: Printer,
+}
+
+impl CSharedBuild<'_> {
+    /// Builds `package` (`./cmd/x`) into `output` with `extra_env` beside the C compiler's, and
+    /// `overlay` if any, unless nothing of `inputs` changed (the record is `output`.json).
+    #[allow(clippy::too_many_arguments)]
+    pub fn build(
+        &self,
+        package: &str,
+        output: &Path,
+        extra_env: Vec<(String, String)>,
+        overlay: Option<&Path>,
+        inputs: &[PathBuf],
+        what: &str,
+        fallback_hint: &str,
+    ) -> anyhow::Result<()> {
+        let ldflags = self.toolchain.ldflags(self.target, &self.plan.ldflags);
+        let mut env = self.toolchain.env.clone();
+        env.extend(extra_env);
+        let request = BuildRequest {
+            root: &self.cfg.root,
+            package,
+            target: self.target,
+            cgo: true,
+            tags: &self.plan.tags,
+            ldflags: &ldflags,
+            output,
+            buildmode: Some("c-shared"),
+            extra_env: env,
+            overlay,
+        };
+        let record = PathBuf::from(format!("{}.json", output.display()));
+        build_unless_fresh(
+            self.go,
+            &request,
+            inputs,
+            &record,
+            what,
+            fallback_hint,
+            self.printer,
+        )
+    }
+}
