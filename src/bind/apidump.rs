@@ -9,6 +9,7 @@ use crate::process::ProcessBuilder;
 use crate::target::Target;
 
 const MAIN_GO: &str = include_str!("apidump/main.go");
+const EXPORTS_GO: &str = include_str!("apidump/exports.go");
 const GO_MOD: &str = include_str!("apidump/go.mod");
 
 /// [`dump`], answered from `cache_file` while nothing it reads has changed: the contents of the
@@ -24,13 +25,73 @@ pub fn dump_cached(
     inputs: &[PathBuf],
     cache_file: &Path,
 ) -> anyhow::Result<ApiDump> {
+    run_cached(
+        go,
+        tools_dir,
+        &Query {
+            package_dir,
+            tags,
+            target,
+            exports: false,
+        },
+        inputs,
+        cache_file,
+    )
+}
+
+/// The `//export` functions of a `main` package (`apidump -exports`), cached as [`dump_cached`]
+/// caches the API.
+pub fn exports_cached(
+    go: &GoToolchain,
+    tools_dir: &Path,
+    package_dir: &Path,
+    tags: &[String],
+    target: Target,
+    inputs: &[PathBuf],
+    cache_file: &Path,
+) -> anyhow::Result<super::cgo_model::ExportsDump> {
+    run_cached(
+        go,
+        tools_dir,
+        &Query {
+            package_dir,
+            tags,
+            target,
+            exports: true,
+        },
+        inputs,
+        cache_file,
+    )
+}
+
+/// One run of the helper: on which package, for which target, in which mode.
+struct Query<'a> {
+    package_dir: &'a Path,
+    tags: &'a [String],
+    target: Target,
+    exports: bool,
+}
+
+fn run_cached<T: serde::de::DeserializeOwned>(
+    go: &GoToolchain,
+    tools_dir: &Path,
+    query: &Query<'_>,
+    inputs: &[PathBuf],
+    cache_file: &Path,
+) -> anyhow::Result<T> {
+    let Query {
+        package_dir,
+        tags,
+        target,
+        exports,
+    } = *query;
     #[derive(serde::Serialize, serde::Deserialize)]
     struct Stored {
         fingerprint: String,
         dump: String,
     }
     let exe = build_tool(go, tools_dir)?;
-    let fingerprint = fingerprint(&exe, package_dir, tags, target, inputs);
+    let fingerprint = fingerprint(&exe, query, inputs);
     if let Ok(text) = std::fs::read_to_string(cache_file)
         && let Ok(stored) = serde_json::from_str::<Stored>(&text)
         && stored.fingerprint == fingerprint
@@ -42,7 +103,7 @@ pub fn dump_cached(
         );
         return Ok(dump);
     }
-    let out = run(&exe, package_dir, tags, target)?;
+    let out = run(&exe, package_dir, tags, target, exports)?;
     let dump = serde_json::from_str(&out)
         .map_err(|e| anyhow::anyhow!("unexpected output of `{}`: {e}", exe.display()))?;
     if let Ok(json) = serde_json::to_vec(&Stored {
@@ -59,19 +120,14 @@ pub fn dump_cached(
 }
 
 /// A digest of everything the API dump depends on.
-fn fingerprint(
-    exe: &Path,
-    package_dir: &Path,
-    tags: &[String],
-    target: Target,
-    inputs: &[PathBuf],
-) -> String {
+fn fingerprint(exe: &Path, query: &Query<'_>, inputs: &[PathBuf]) -> String {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
     hasher.update(exe.as_os_str().as_encoded_bytes());
-    hasher.update(package_dir.as_os_str().as_encoded_bytes());
-    hasher.update(tags.join(",").as_bytes());
-    hasher.update(target.to_string().as_bytes());
+    hasher.update(query.package_dir.as_os_str().as_encoded_bytes());
+    hasher.update(query.tags.join(",").as_bytes());
+    hasher.update(query.target.to_string().as_bytes());
+    hasher.update([u8::from(query.exports)]);
     let mut files = Vec::new();
     for input in inputs {
         if input.is_dir() {
@@ -97,7 +153,13 @@ fn fingerprint(
 
 /// Runs the helper on the package in `package_dir` as seen when building for `target` and
 /// returns its JSON output.
-fn run(exe: &Path, package_dir: &Path, tags: &[String], target: Target) -> anyhow::Result<String> {
+fn run(
+    exe: &Path,
+    package_dir: &Path,
+    tags: &[String],
+    target: Target,
+    exports: bool,
+) -> anyhow::Result<String> {
     let mut cmd = ProcessBuilder::new(exe);
     cmd.cwd(package_dir)
         .env("GOOS", target.goos())
@@ -105,6 +167,9 @@ fn run(exe: &Path, package_dir: &Path, tags: &[String], target: Target) -> anyho
         .env("CGO_ENABLED", "1");
     if !tags.is_empty() {
         cmd.arg(format!("-tags={}", tags.join(",")));
+    }
+    if exports {
+        cmd.arg("-exports");
     }
     cmd.arg(package_dir);
     let out = cmd.stdout().map_err(|e| {
@@ -121,6 +186,7 @@ fn build_tool(go: &GoToolchain, tools_dir: &Path) -> anyhow::Result<std::path::P
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
     hasher.update(MAIN_GO);
+    hasher.update(EXPORTS_GO);
     hasher.update(GO_MOD);
     hasher.update(&go.version);
     let digest = hasher.finalize();
@@ -136,6 +202,7 @@ fn build_tool(go: &GoToolchain, tools_dir: &Path) -> anyhow::Result<std::path::P
         .tempdir_in(tools_dir)?;
     let src = src_dir.path();
     fs_err::write(src.join("main.go"), MAIN_GO)?;
+    fs_err::write(src.join("exports.go"), EXPORTS_GO)?;
     fs_err::write(src.join("go.mod"), GO_MOD)?;
     let partial = src.join(format!("apidump{}", std::env::consts::EXE_SUFFIX));
     let mut cmd = ProcessBuilder::new(&go.go);

@@ -421,6 +421,8 @@ pub fn render(binding: &Binding, package: &str, ext_name: &str) -> String {
     out.push_str("#if defined(__linux__) && !defined(_GNU_SOURCE)\n#define _GNU_SOURCE 1 /* dladdr, dl_iterate_phdr */\n#endif\n#ifdef GOWRIGHT_FULL_API\n/* Free-threaded CPython: its full API, from the headers of its interpreter. */\n#define PY_SSIZE_T_CLEAN\n#include <Python.h>\n#else\n/* CPython's stable ABI as gowright declares it: the same for every target. */\n#include \"gowright_abi3.h\"\n#endif\n#include <stdint.h>\n#include <stdlib.h>\n#include <string.h>\n#ifndef _WIN32\n#include <pthread.h>\n#endif\n#if defined(__linux__)\n#include <dlfcn.h>\n#include <link.h>\n#elif defined(__APPLE__)\n#include <dlfcn.h>\n#include <mach-o/dyld.h>\n#endif\n#include \"_cgo_export.h\"\n\n");
     write_class_tables(&mut out, binding, package);
     out.push_str(RUNTIME);
+    out.push_str(MODULE_RUNTIME);
+    out.push_str(CODEC_RUNTIME);
     if !binding.handles.is_empty() {
         out.push_str(HANDLE_RUNTIME);
     }
@@ -541,5 +543,9 @@ fn write_consts(out: &mut String, binding: &Binding) {
     out.push_str("    return 0;\n}\n\n");
 }
 
-/// Helpers shared by every wrapper.
-const RUNTIME: &str = include_str!("runtime/base.c.in");
+/// Helpers shared by every wrapper (of `lib` and `cgo` modules alike).
+pub const RUNTIME: &str = include_str!("runtime/base.c.in");
+/// Module initialisation shared with `cgo` modules.
+pub const MODULE_RUNTIME: &str = include_str!("runtime/module.c.in");
+/// The compact encoding's C side, and the classes of `_types.py`.
+const CODEC_RUNTIME: &str = include_str!("runtime/codec.c.in");

@@ -6,8 +6,11 @@
 
 pub mod api;
 pub mod apidump;
+pub mod cgo_api;
 pub mod cgo_header;
+pub mod cgo_model;
 pub mod gen_c;
+pub mod gen_cgo;
 pub mod gen_go;
 pub mod gen_py;
 pub mod model;

@@ -76,13 +76,7 @@ pub fn build(
         return build_cffi(cfg, go, plan, target, package, module, printer);
     }
     let Some(name) = cfg.tool.ctypes_library.as_deref() else {
-        return Err(UserError::new(format!(
-            "bindings = \"cgo\" ({} exports {}) needs `tool.gowright.ctypes-library`: gowright does not generate a Python module for `//export` functions yet",
-            package.import_path,
-            found.names.join(", ")
-        ))
-        .hint("set `ctypes-library` to the file name your Python module loads with ctypes (\"_checksig\", \"libexample.so\"), or `cffi-module` to the module it imports `ffi, lib` from")
-        .into());
+        return build_module(cfg, go, plan, target, package, printer);
     };
     super::checks::check_version_variable(cfg, package)?;
     super::checks::check_go_sources_inside(cfg, package)?;
@@ -211,6 +205,175 @@ pub fn build_inputs(package: &GoPackage) -> Vec<PathBuf> {
         inputs.push(go_mod);
     }
     inputs
+}
+
+/// Builds the generated extension module of the package's `//export` functions (see
+/// `bind::gen_cgo`), one per CPython ABI as for `lib`.
+fn build_module(
+    cfg: &ProjectConfig,
+    go: &GoToolchain,
+    plan: &BuildPlan,
+    target: Target,
+    package: &GoPackage,
+    printer: Printer,
+) -> anyhow::Result<Vec<KindOutput>> {
+    use crate::bind::{apidump, cgo_api, gen_cgo};
+    use crate::toolchain::python_abi::{MIN_ABI3, PythonAbi, requires_python_floor};
+    super::checks::check_version_variable(cfg, package)?;
+    super::checks::check_go_sources_inside(cfg, package)?;
+    let toolchain = CgoToolchain::for_build(target, go, plan.compatibility)?;
+    if let Some(warning) = &toolchain.warning {
+        printer.warn(warning);
+    }
+    let abis = super::extension::abis_for(cfg, plan, target, printer)?;
+    let requires = requires_python_floor(cfg.metadata.requires_python.as_ref());
+    let floor = requires.unwrap_or(MIN_ABI3).max(MIN_ABI3);
+    if abis.iter().any(|b| b.abi == PythonAbi::Abi3) && requires.is_none_or(|f| f < MIN_ABI3) {
+        printer.warn(format!(
+            "the extension module needs CPython {}.{} or newer (abi3); `project.requires-python` admits older versions, which will not find a wheel",
+            MIN_ABI3.0, MIN_ABI3.1
+        ));
+    }
+    let mut inputs = build_inputs(package);
+    let dump = apidump::exports_cached(
+        go,
+        &plan.build_dir.join("tools"),
+        &package.dir,
+        &plan.tags,
+        target,
+        &inputs,
+        &plan.target_dir(target).join("exports.json"),
+    )?;
+    let mut binding = cgo_api::plan(&dump, &cfg.tool.cgo).map_err(|e| {
+        let mut e = e;
+        e.message = format!(
+            "{}: {}",
+            cfg.root.join("pyproject.toml").display(),
+            e.message
+        );
+        e
+    })?;
+    binding.import_path = package.import_path.clone();
+    if cfg.tool.strict && !binding.skipped.is_empty() {
+        return Err(UserError::new(format!(
+            "{} exported function(s) of {} cannot be bound:\n  {}",
+            binding.skipped.len(),
+            package.import_path,
+            binding.skipped.join("\n  ")
+        ))
+        .hint("change their signatures, configure them in [tool.gowright.cgo.functions.<name>], or set `tool.gowright.strict = false` to build without them")
+        .into());
+    }
+    for skipped in &binding.skipped {
+        printer.warn(format!("not bound: {skipped}"));
+    }
+    if binding.functions.is_empty() {
+        return Err(UserError::new(format!(
+            "no exported function of {} can be called from Python",
+            package.import_path
+        ))
+        .hint("export functions of C numbers, *C.char, Go numbers, bool, string, []byte, slices of numbers or preamble structs of numbers; or set `ctypes-library`/`cffi-module` to load the library yourself")
+        .into());
+    }
+
+    // The generated files, per target (build constraints may give targets different exports).
+    let module = &plan.module_name;
+    let ext_name = format!("_{}", module.rsplit('.').next().unwrap_or(module));
+    let gen_dir = plan.target_dir(target).join("module");
+    let wrapped_dir = gen_dir.join("wrapped");
+    fs_err::create_dir_all(&wrapped_dir)?;
+    let mut replace = serde_json::Map::new();
+    for file in &dump.files {
+        if !binding.functions.iter().any(|f| f.file == file.name) {
+            continue;
+        }
+        let original = package.dir.join(&file.name);
+        let source = fs_err::read_to_string(&original)?;
+        let wrapped = wrapped_dir.join(&file.name);
+        super::lib::write_if_changed(&wrapped, &gen_cgo::wrap_file(&binding, &file.name, &source))?;
+        replace.insert(
+            original.to_string_lossy().into_owned(),
+            wrapped.to_string_lossy().into_owned().into(),
+        );
+    }
+    let recover = gen_dir.join("zz_gowright_cgo.go");
+    super::lib::write_if_changed(&recover, gen_cgo::RECOVER_GO)?;
+    let glue = gen_dir.join("glue.c");
+    super::lib::write_if_changed(&glue, &gen_cgo::render_glue(&binding, module, &ext_name))?;
+    crate::toolchain::stable_abi::write_header(&gen_dir)?;
+    for (added, generated) in [
+        ("zz_gowright_cgo.go", &recover),
+        ("zz_gowright_glue.c", &glue),
+    ] {
+        replace.insert(
+            package.dir.join(added).to_string_lossy().into_owned(),
+            generated.to_string_lossy().into_owned().into(),
+        );
+    }
+    let overlay = gen_dir.join("overlay.json");
+    super::lib::write_if_changed(
+        &overlay,
+        &serde_json::to_string_pretty(&serde_json::json!({ "Replace": replace }))?,
+    )?;
+    inputs.push(gen_dir.clone());
+    printer.detail(format!(
+        "{target}: the module {module}.{ext_name} of {} exported functions: {}",
+        binding.functions.len(),
+        binding
+            .functions
+            .iter()
+            .map(|f| f.c_name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    let unit = super::extension::Extension {
+        cfg,
+        go,
+        plan,
+        target,
+        toolchain: &toolchain,
+        go_package: plan.go_package.clone(),
+        overlay: Some(&overlay),
+        include_dir: Some(&gen_dir),
+        functions: binding.functions.len(),
+        ext_name: &ext_name,
+        inputs: &inputs,
+        fallback_hint: "fix the Go error above; if it is in a gwcgo_ wrapper or glue.c, please report it",
+        printer,
+    };
+    let built = super::in_parallel(&abis, |abi| unit.build(abi));
+    abis.iter()
+        .zip(built)
+        .map(|(abi, built)| {
+            let (ext_file, info, bytes) = built?;
+            let mut wheel = WheelBuilder::new();
+            let mut generated = vec![
+                GeneratedFile::new(ext_file, bytes).executable(),
+                GeneratedFile::new(format!("{ext_name}.pyi"), gen_cgo::render_stub(&binding)),
+                GeneratedFile::new("py.typed", Vec::new()).only_if_missing(),
+            ];
+            if !binding.structs.is_empty() {
+                generated.push(GeneratedFile::new(
+                    "_types.py",
+                    gen_cgo::render_types(&binding),
+                ));
+            }
+            crate::pypackage::add_package(
+                &mut wheel,
+                &Layout::of(cfg, plan.editable),
+                module,
+                gen_cgo::render_init(&binding, &ext_name),
+                generated,
+                &cfg.metadata.dist_info_stem(),
+            )?;
+            Ok(KindOutput {
+                files: wheel,
+                python_tag: abi.python_tag(floor),
+                abi_tag: abi.abi_tag(),
+                platform_tags: info.platform_tags,
+            })
+        })
+        .collect()
 }
 
 /// Builds the c-shared library with cffi's module for `module` linked in (see the module doc).

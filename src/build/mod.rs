@@ -15,6 +15,7 @@ pub mod capi;
 pub mod cgo;
 pub mod checks;
 pub mod develop;
+mod extension;
 pub mod lib;
 pub mod plan;
 mod relink;

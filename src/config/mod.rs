@@ -1,5 +1,6 @@
 //! Reading `pyproject.toml` into a validated, typed [`ProjectConfig`].
 
+pub mod cgo;
 pub mod fields;
 pub mod project;
 pub mod tool;
@@ -176,6 +177,8 @@ fn describe_toml_error(e: &toml::de::Error) -> (String, &'static str) {
         ("struct RawToolConfig", "a table"),
         ("struct RawContact", "a table with `name` and/or `email`"),
         ("struct RawTools", "a table"),
+        ("struct CgoConfig", "a table"),
+        ("struct CgoFunctionConfig", "a table"),
         ("a sequence", "an array"),
         ("a map", "a table"),
         ("a boolean", "true or false"),

@@ -55,6 +55,7 @@ pub const TOOL_KEYS: &[&str] = &[
     "python-abis",
     "ctypes-library",
     "cffi-module",
+    "cgo",
 ];
 
 /// `[tool.gowright]` as written in `pyproject.toml`.
@@ -78,6 +79,7 @@ pub struct RawToolConfig {
     pub python_abis: Option<Vec<String>>,
     pub ctypes_library: Option<String>,
     pub cffi_module: Option<String>,
+    pub cgo: Option<super::cgo::CgoConfig>,
 }
 
 /// `[tool.gowright]`, validated, with defaults filled in.
@@ -121,6 +123,8 @@ pub struct ToolConfig {
     /// `cgo`: the name of a cffi out-of-line API module (`from _example import ffi, lib`)
     /// generated from the exported prototypes and linked into the c-shared library.
     pub cffi_module: Option<String>,
+    /// `cgo`: how the generated module calls the `//export` functions (`[tool.gowright.cgo]`).
+    pub cgo: super::cgo::CgoConfig,
 }
 
 /// Checks the keys of `[tool.gowright]` before typed parsing, so that a typo gets a suggestion.
@@ -236,6 +240,8 @@ impl RawToolConfig {
             )
             .hint("keep the one your Python code uses"));
         }
+        let cgo = self.cgo.unwrap_or_default();
+        cgo.validate()?;
         let include = self.include.unwrap_or_default();
         let exclude = self.exclude.unwrap_or_default();
         // Checked here, before anything is built: a bad glob must not fail a build halfway.
@@ -259,6 +265,7 @@ impl RawToolConfig {
             python_abis,
             ctypes_library: self.ctypes_library,
             cffi_module: self.cffi_module,
+            cgo,
         })
     }
 }

@@ -230,9 +230,11 @@ GW_PY_FUNC(Py_ssize_t) PyList_Size(PyObject *);
 GW_PY_FUNC(long long) PyLong_AsLongLong(PyObject *);
 GW_PY_FUNC(long long) PyLong_AsLongLongAndOverflow(PyObject *, int *);
 GW_PY_FUNC(unsigned long long) PyLong_AsUnsignedLongLong(PyObject *);
+GW_PY_FUNC(void *) PyLong_AsVoidPtr(PyObject *);
 GW_PY_FUNC(PyObject *) PyLong_FromLongLong(long long);
 GW_PY_FUNC(PyObject *) PyLong_FromString(const char *, char **, int);
 GW_PY_FUNC(PyObject *) PyLong_FromUnsignedLongLong(unsigned long long);
+GW_PY_FUNC(PyObject *) PyLong_FromVoidPtr(void *);
 GW_PY_FUNC(int) PyModule_AddObjectRef(PyObject *, const char *, PyObject *);
 #ifndef GW_ABI3T
 GW_PY_FUNC(PyObject *) PyModule_Create2(PyModuleDef *, int);

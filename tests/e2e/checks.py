@@ -107,3 +107,18 @@ def pe_machine(data: bytes) -> int:
     offset = int.from_bytes(data[0x3C:0x40], "little")
     assert data[offset : offset + 4] == b"PE\0\0"
     return int.from_bytes(data[offset + 4 : offset + 6], "little")
+
+
+def macho_facts(data: bytes) -> dict:
+    """What a Mach-O file says of itself, read with LIEF."""
+    import lief
+
+    binary = lief.MachO.parse(list(data)).at(0)
+    return {
+        "cpu": str(binary.header.cpu_type).rsplit(".", 1)[-1],
+        "minos": tuple(binary.build_version.minos[:2]),
+        "signed": binary.has_code_signature,
+        "libraries": [lib.name for lib in binary.libraries],
+        "exported": {s.name for s in binary.exported_symbols},
+        "imported": {s.name for s in binary.imported_symbols},
+    }

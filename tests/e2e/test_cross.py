@@ -7,7 +7,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from checks import check_wheel, elf_machine
+from checks import check_wheel, elf_machine, macho_facts
 from conftest import (
     EXAMPLES,
     gowright,
@@ -214,21 +214,6 @@ def test_windows_commands_run_under_wine(gowright_bin, project, zig_env, windows
             exe.write_bytes(zf.read(member))
         out = run([Path(__file__).resolve().parents[2] / ".ci" / "wine-run.sh", exe, *args]).stdout
         assert out.strip().replace("\r", "") == expected, out
-
-
-def macho_facts(data: bytes) -> dict:
-    """What a Mach-O file says of itself, read with LIEF."""
-    import lief
-
-    binary = lief.MachO.parse(list(data)).at(0)
-    return {
-        "cpu": str(binary.header.cpu_type).rsplit(".", 1)[-1],
-        "minos": tuple(binary.build_version.minos[:2]),
-        "signed": binary.has_code_signature,
-        "libraries": [lib.name for lib in binary.libraries],
-        "exported": {s.name for s in binary.exported_symbols},
-        "imported": {s.name for s in binary.imported_symbols},
-    }
 
 
 def test_jwt_library_for_macos(gowright_bin, project, zig_env):

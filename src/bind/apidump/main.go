@@ -91,8 +91,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("apidump", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	tags := flags.String("tags", "", "comma-separated list of build tags, as for `go build -tags`")
+	exports := flags.Bool("exports", false, "print the //export functions of a main package instead (see exports.go)")
 	flags.Usage = func() {
-		fmt.Fprintln(stderr, "usage: apidump [-tags a,b] <package dir>")
+		fmt.Fprintln(stderr, "usage: apidump [-tags a,b] [-exports] <package dir>")
 		fmt.Fprintln(stderr, "Prints the exported API of the Go package in <package dir> as JSON.")
 		flags.PrintDefaults()
 	}
@@ -103,7 +104,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		flags.Usage()
 		return 2
 	}
-	api, err := dump(flags.Arg(0), *tags)
+	var api any
+	var err error
+	if *exports {
+		api, err = dumpExports(flags.Arg(0), *tags)
+	} else {
+		api, err = dump(flags.Arg(0), *tags)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "apidump: %v\n", err)
 		return 1
