@@ -256,6 +256,16 @@ def install_for_windows(target_dir: Path, *requirements) -> None:
          "--only-binary=:all:", "--target", target_dir, *requirements])
 
 
+@pytest.fixture(scope="session")
+def ft_python() -> Path:
+    """Free-threaded CPython 3.13t (built once by `.ci/freethreaded-cpython.sh`, cached outside
+    the clone), with the GIL off."""
+    out = run(["bash", REPO / ".ci" / "freethreaded-cpython.sh"], timeout=1500).stdout
+    python = Path(out.strip().splitlines()[-1])
+    assert run([python, "-c", "import sys; print(sys._is_gil_enabled())"]).stdout.strip() == "False"
+    return python
+
+
 def built_wheels(proc) -> list[Path]:
     """The wheels a `gowright build` printed, one path per line."""
     return [Path(line) for line in proc.stdout.split() if line.endswith(".whl")]

@@ -120,8 +120,6 @@ def test_bin_of_a_library_warns_that_the_command_does_nothing(gowright_bin, proj
 def test_cgo_errors_name_the_cause(gowright_bin, project, zig_env):
     cases = [
         # (project, edit of pyproject.toml, expected, hint)
-        ("seed-add", lambda t: t.replace('ctypes-library = "libexample.so"\n', ""),
-         "needs `tool.gowright.ctypes-library`", "ctypes-library"),
         ("seed-add", lambda t: t.replace('python-source = "python"\n', ""),
          "no Python module `example` to load the library", "python-source"),
         ("seed-add", lambda t: t.replace('[tool.gowright]', '[tool.gowright]\nmodule-name = "other"'),

@@ -157,6 +157,22 @@ def test_generated_module_for_export_functions(gowright_bin, project, zig_env, t
     assert wheel_for(again, "abi3").read_bytes() == wheel.read_bytes()
 
 
+def test_seed_000_without_ctypes_gets_a_generated_module(gowright_bin, project, zig_env, tmp_path):
+    """Seed 000's `Add` with `ctypes-library` and its ctypes script left out: `example.add`."""
+    proj = project("seed-add")
+    text = (proj / "pyproject.toml").read_text()
+    for line in ['python-source = "python"\n', 'ctypes-library = "libexample.so"\n']:
+        text = text.replace(line, "")
+    (proj / "pyproject.toml").write_text(text)
+    proc = gowright(gowright_bin, "build", "-v", cwd=proj, env=zig_env)
+    wheel = wheel_for(proc, "abi3")
+    check_wheel(wheel, ignore=("W005",))  # the seed's module is called `example`
+    python = make_venv(tmp_path / "venv")
+    run([python, "-m", "pip", "install", "--quiet", wheel])
+    code = "import example; print(example.add(2, 3), example.add.__doc__.splitlines()[-1])"
+    assert run([python, "-c", code]).stdout == "5 Calls the exported Go function Add.\n"
+
+
 def test_generated_module_on_cpython_315_abi3t(gowright_bin, project, zig_env, py315_root, tmp_path):
     """The abi3t wheel of the same module (opaque PyObject, PyModExport_) on CPython 3.15."""
     proj = project("cgo-module")
@@ -168,6 +184,23 @@ def test_generated_module_on_cpython_315_abi3t(gowright_bin, project, zig_env, p
     install_for_py315(site, wheel)
     out = run_py315(py315_root, tmp_path, ["-c", CHECK], pythonpath=[site]).stdout
     assert out == "ok\n"
+
+
+def test_generated_module_on_free_threaded_cpython(gowright_bin, project, zig_env, ft_python, tmp_path):
+    """With python3.13t on PATH the default build adds the cp313t wheel: the checks pass with the
+    GIL off, and importing the module leaves it off."""
+    import os
+
+    proj = project("cgo-module")
+    env = dict(zig_env, PATH=f"{ft_python.parent}{os.pathsep}{os.environ['PATH']}")
+    wheel = wheel_for(gowright(gowright_bin, "build", cwd=proj, env=env), "cp313t")
+    check_wheel(wheel)
+    assert "geom/_geom.cpython-313t-x86_64-linux-gnu.so" in names_in(wheel)
+    run([ft_python, "-m", "venv", tmp_path / "venv"])
+    python = tmp_path / "venv" / "bin" / "python"
+    run([python, "-m", "pip", "install", "--quiet", wheel])
+    code = CHECK + "import sys; assert not sys._is_gil_enabled()\n"
+    assert run([python, "-c", code], cwd=tmp_path).stdout == "ok\n"
 
 
 def test_generated_module_for_arm64_and_windows(gowright_bin, project, zig_env, arm64_root, windows_python, tmp_path):

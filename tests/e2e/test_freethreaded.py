@@ -12,15 +12,7 @@ from pathlib import Path
 import pytest
 
 from checks import check_wheel
-from conftest import LIB_WORKOUT, REPO, WORKOUT_FIXTURES, built_wheels, gowright, offline_pip_env, run, tool
-
-
-@pytest.fixture(scope="module")
-def ft_python() -> Path:
-    out = run(["bash", REPO / ".ci" / "freethreaded-cpython.sh"], timeout=1500).stdout
-    python = Path(out.strip().splitlines()[-1])
-    assert run([python, "-c", "import sys; print(sys._is_gil_enabled())"]).stdout.strip() == "False"
-    return python
+from conftest import LIB_WORKOUT, WORKOUT_FIXTURES, built_wheels, gowright, offline_pip_env, run, tool
 
 
 @pytest.fixture(scope="module")
