@@ -83,11 +83,18 @@ def build_all(gowright: Path, tmp: Path) -> dict[str, str]:
 
     step("gowright build (gopkg, bindings = \"lib\") ...")
     out = run(
-        [str(gowright), "build", "-q", "-o", str(tmp / "wheels")],
+        [str(gowright), "build", "-q", "-i", sys.executable, "-o", str(tmp / "wheels")],
         cwd=src / "gopkg",
         env={"GOWRIGHT_PYTHON": sys.executable},
     )
     wheel = Path(out.strip().splitlines()[-1])
+
+    step("gowright build (plain, bindings = \"cgo\": the generated module of its exports) ...")
+    out = run(
+        [str(gowright), "build", "-q", "-i", sys.executable, "-o", str(tmp / "wheels-cgo")],
+        cwd=src / "plain",
+    )
+    cgo_wheel = Path(out.strip().splitlines()[-1])
 
     step("go build -buildmode=c-shared (floor: hand-written C-API module) ...")
     floor_dir = tmp / "floor"
@@ -102,13 +109,14 @@ def build_all(gowright: Path, tmp: Path) -> dict[str, str]:
     run([sys.executable, "-m", "venv", str(venv)])
     python = venv / "bin" / "python"
     pip = [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
-    run(pip + ["--no-deps", str(wheel)])
+    run(pip + ["--no-deps", str(wheel), str(cgo_wheel)])
     if subprocess.run(pip + ["cffi"]).returncode != 0:
         step("warning: pip install cffi failed; the cffi way is left out")
 
     return {
         "python": str(python),
         "wheel": str(wheel),
+        "cgo_wheel": str(cgo_wheel),
         "floor_dir": str(floor_dir),
         "plain_lib": str(plain_lib),
         "generated": str(src / "gopkg" / "target" / "_gowright" / "gocalls"),
@@ -202,12 +210,19 @@ def load_ways(paths: dict[str, str]) -> dict[str, dict[str, object]]:
     import ctypes
 
     import gocalls  # the gowright-built extension module, pip-installed in this venv
+    import gocalls_plain  # the generated module of plain/'s exports (bindings = "cgo")
 
     sys.path.insert(0, paths["floor_dir"])
     import _floor
 
     ways: dict[str, dict[str, object]] = {
         "gowright": {"add": gocalls.add, "echo": gocalls.echo, "sum": gocalls.sum},
+        # The C signatures of plain/ take the length too: (callable, arguments) overrides.
+        "gowright cgo": {
+            "add": gocalls_plain.add,
+            "echo": (gocalls_plain.echo, (ECHO_TEXT, len(ECHO_TEXT))),
+            "sum": (gocalls_plain.sum, None),  # (big, len(big)), filled in by measure()
+        },
         "floor": {"add": _floor.add, "echo": _floor.echo, "sum": _floor.sum},
         "floor, GIL held": {"add": _floor.add_gil, "echo": _floor.echo_gil, "sum": _floor.sum_gil},
         "floor, no copy": {"sum": _floor.sum_nocopy},
@@ -279,13 +294,25 @@ def measure(paths: dict[str, str], repeats: int, scale: float) -> None:
         "sum": ("sum (1 MiB bytes) → int", loop_args1, (big,), n_big, BIG_SIZE),
     }
 
-    # Every way must compute the same thing before it is timed.
+    # A way's entry is a callable taking the op's arguments, or (callable, its own arguments).
+    loops = {1: loop_args1, 2: loop_args2}
+    calls: dict[tuple[str, str], tuple[object, object, tuple]] = {}
     for way, fns in ways.items():
-        for op, fn in fns.items():
-            _, _, xs, _, want = ops[op]
-            got = fn(*xs)
-            if got != want:
-                sys.exit(f"{way}: {op}{xs!r:.40} returned {got!r:.60}, want {want!r:.60}")
+        for op, entry in fns.items():
+            _, loop, xs, _, _ = ops[op]
+            if isinstance(entry, tuple):
+                fn, own = entry
+                own = own if own is not None else (big, len(big))
+                calls[(op, way)] = (fn, loops[len(own)], own)
+            else:
+                calls[(op, way)] = (entry, loop, xs)
+
+    # Every way must compute the same thing before it is timed.
+    for (op, way), (fn, _, xs) in calls.items():
+        want = ops[op][4]
+        got = fn(*xs)
+        if got != want:
+            sys.exit(f"{way}: {op}{xs!r:.40} returned {got!r:.60}, want {want!r:.60}")
 
     # samples[(op, way)] = ns per call of each repeat; "loop" is the empty loop.
     samples: dict[tuple[str, str], list[float]] = {}
@@ -293,7 +320,7 @@ def measure(paths: dict[str, str], repeats: int, scale: float) -> None:
     gc.disable()  # as timeit does: Python's cyclic GC is not what is measured
     try:
         for r in range(-1, repeats):  # repeat -1 is a warm-up, not counted
-            for op, (_, loop, xs, n, _) in ops.items():
+            for op, (_, _, xs, n, _) in ops.items():
                 order = [w for w in ways if op in ways[w]] + ["loop"]
                 k = r % len(order)
                 order = order[k:] + order[:k]  # rotate, so no way always runs first
@@ -301,7 +328,8 @@ def measure(paths: dict[str, str], repeats: int, scale: float) -> None:
                     if way == "loop":
                         ns = loop_empty(n, None, *xs)
                     else:
-                        ns = loop(n, ways[way][op], *xs)
+                        fn, loop, own = calls[(op, way)]
+                        ns = loop(n, fn, *own)
                     if r >= 0:
                         samples.setdefault((op, way), []).append(ns / n)
     finally:
@@ -336,13 +364,14 @@ def print_table(ops, ways, samples, repeats: int, n_small: int, n_big: int) -> N
                 continue
             ns = best[(op, way)]
             goal = ""
-            if way == "gowright":
+            if way in ("gowright", "gowright cgo"):
                 ok = ns <= GOAL_VS_FLOOR * floor
                 goal = f"≤ {GOAL_VS_FLOOR}× floor: {'PASS' if ok else 'FAIL'}"
                 results.append(ok)
             elif way == "ctypes" and op in ("add", "echo"):
-                ok = ns >= GOAL_CTYPES * gowright
-                goal = f"≥ {GOAL_CTYPES:g}× gowright: {'PASS' if ok else 'FAIL'}"
+                slowest = max(best[(op, w)] for w in ("gowright", "gowright cgo") if (op, w) in best)
+                ok = ns >= GOAL_CTYPES * slowest
+                goal = f"≥ {GOAL_CTYPES:g}× both gowright ways: {'PASS' if ok else 'FAIL'}"
                 results.append(ok)
             name = "(empty loop)" if way == "loop" else way
             print(
@@ -353,6 +382,9 @@ def print_table(ops, ways, samples, repeats: int, n_small: int, n_big: int) -> N
     for op, (label, *_rest) in ops.items():
         ratio = best[(op, "ctypes")] / best[(op, "gowright")]
         print(f"- ctypes / gowright, {label}: {ratio:.2f}×")
+        if (op, "gowright cgo") in best:
+            ratio = best[(op, "ctypes")] / best[(op, "gowright cgo")]
+            print(f"- ctypes / gowright cgo, {label}: {ratio:.2f}×")
     print(f"- goals: {sum(results)} of {len(results)} PASS")
 
 

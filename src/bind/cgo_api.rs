@@ -41,6 +41,9 @@ pub struct CgoFunc {
     pub params: Vec<CgoParam>,
     pub results: Vec<CgoResult>,
     pub release_gil: bool,
+    /// The body is one `return` of operators (it can neither block nor panic): called directly,
+    /// not through a wrapper, and with the GIL held unless `release-gil` says otherwise.
+    pub trivial: bool,
 }
 
 impl CgoFunc {
@@ -85,6 +88,8 @@ pub enum ParamKind {
     Struct { index: usize },
     /// An address as a Python int (`pointers`), declared in C as `c`.
     Pointer { c: String },
+    /// A bytes-like object's memory in place (`buffers`), passed as the pointer type `c`.
+    Buffer { c: String },
     /// Written by Go and returned (`out`).
     Out(OutKind),
 }
@@ -214,7 +219,7 @@ pub fn plan(dump: &ExportsDump, config: &CgoConfig) -> Result<CgoBinding, UserEr
         let Some(export) = dump.functions.iter().find(|e| &e.c_name == cname) else {
             continue;
         };
-        for p in f.out.iter().chain(&f.pointers) {
+        for p in f.out.iter().chain(&f.pointers).chain(&f.buffers) {
             let known = p == "return"
                 || export
                     .params
@@ -314,13 +319,31 @@ impl Planner<'_> {
             file: export.file.clone(),
             params,
             results,
-            release_gil: self.settings.release_gil.unwrap_or(release_default),
+            release_gil: self
+                .settings
+                .release_gil
+                .unwrap_or(release_default && !export.trivial),
+            trivial: export.trivial,
         })
     }
 
     fn param(&mut self, go_type: &str, key: &str) -> Result<ParamKind, String> {
         let is_out = self.settings.out.iter().any(|p| p == key);
         let is_pointer = self.settings.pointers.iter().any(|p| p == key);
+        if self.settings.buffers.iter().any(|p| p == key) {
+            return match go_type {
+                "*C.char" | "*C.uchar" | "*C.schar" | "unsafe.Pointer" | "*byte" | "*uint8" => {
+                    Ok(ParamKind::Buffer {
+                        c: self
+                            .pointer_spelling(go_type)
+                            .unwrap_or_else(|| "void *".into()),
+                    })
+                }
+                _ => {
+                    Err("named in `buffers`, but not a *C.char, *C.uchar or unsafe.Pointer".into())
+                }
+            };
+        }
         if is_pointer {
             return self
                 .pointer_spelling(go_type)

@@ -36,6 +36,9 @@ pub struct Export {
     pub results: Vec<GoTyped>,
     pub variadic: bool,
     pub receiver: bool,
+    /// One `return` of operators: cannot block or panic (called without a wrapper, GIL held).
+    #[serde(default)]
+    pub trivial: bool,
 }
 
 /// A parameter or result: its name (empty when unnamed or `_`) and its type as written.

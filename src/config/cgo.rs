@@ -39,6 +39,10 @@ pub struct CgoFunctionConfig {
     /// address.
     #[serde(default)]
     pub pointers: Vec<String>,
+    /// `*C.char`, `*C.uchar` or `unsafe.Pointer` parameters that take a bytes-like object's
+    /// memory in place (no copy, no NUL terminator: for functions given the length too).
+    #[serde(default)]
+    pub buffers: Vec<String>,
     /// Release the GIL during the call (default: `[tool.gowright.cgo] release-gil`).
     pub release_gil: Option<bool>,
     /// Leave the function out of the module, without a warning.
@@ -99,7 +103,11 @@ impl CgoConfig {
                 ))
                 .hint("\"free\" for memory from C.CString, \"none\" for static strings, or the name of an //export function that frees the pointer"));
             }
-            for (list, key) in [(&f.out, "out"), (&f.pointers, "pointers")] {
+            for (list, key) in [
+                (&f.out, "out"),
+                (&f.pointers, "pointers"),
+                (&f.buffers, "buffers"),
+            ] {
                 let mut seen = Vec::new();
                 for p in list {
                     if seen.contains(&p) {
@@ -109,11 +117,20 @@ impl CgoConfig {
                     seen.push(p);
                 }
             }
-            if let Some(p) = f.out.iter().find(|p| f.pointers.contains(p)) {
-                return Err(UserError::new(format!(
-                    "{field}: `{p}` is in both `out` and `pointers`"
-                ))
-                .hint("an out-parameter is written by Go and returned; a pointer parameter is an address passed in: choose one"));
+            let lists = [
+                ("out", &f.out),
+                ("pointers", &f.pointers),
+                ("buffers", &f.buffers),
+            ];
+            for (i, (a, first)) in lists.iter().enumerate() {
+                for (b, second) in &lists[i + 1..] {
+                    if let Some(p) = first.iter().find(|p| second.contains(p)) {
+                        return Err(UserError::new(format!(
+                            "{field}: `{p}` is in both `{a}` and `{b}`"
+                        ))
+                        .hint("`out`: Go writes a result through it; `pointers`: an address passed as an int; `buffers`: a bytes-like object's memory: choose one"));
+                    }
+                }
             }
         }
         Ok(())

@@ -70,6 +70,7 @@ assert geom.count(b"banana", ord("a")) == 3 and geom.count(memoryview(b"xax")[1:
 buf = bytearray(4)
 geom.fill(buf, 65)
 assert buf == b"AAAA"
+assert geom.xor_sum(b"\x01\x02\x00\x04", 4) == 7 and geom.xor_sum(bytearray(b"\x05"), 1) == 5
 assert geom.upper("abc") == "ABC" and geom.upper(b"xyz") == "XYZ"
 assert geom.divmod_(17, 5) == (3, 2)
 assert geom.is_even(4) is True and geom.is_even(3) is False
@@ -129,7 +130,7 @@ def test_generated_module_for_export_functions(gowright_bin, project, zig_env, t
     proc = gowright(gowright_bin, "build", "-v", cwd=proj, env=zig_env)
     wheel = wheel_for(proc, "abi3")
     assert wheel.name == "geom-0.1.0-cp311-abi3-manylinux2014_x86_64.manylinux_2_17_x86_64.whl", wheel
-    assert "the module geom._geom of 20 exported functions" in proc.stderr, proc.stderr
+    assert "the module geom._geom of 21 exported functions" in proc.stderr, proc.stderr
     # The one function it cannot bind is named, with the reason.
     assert "not bound: func Keys (export.go:" in proc.stderr and "map[string]int" in proc.stderr
     check_wheel(wheel)
@@ -254,6 +255,8 @@ def test_cgo_settings_errors(gowright_bin, project, tmp_path):
         ("[tool.gowright.cgo.functions.Greet]\nfree = \"NoSuchFree\"\n", "`free = \"NoSuchFree\"` names no `//export` function"),
         ("[tool.gowright.cgo.functions.Add]\nreturns = \"error\"\n", "cannot be bound:\n  func Add (export.go:"),
         ("[tool.gowright.cgo.functions.Upper]\nname = \"add\"\n", "would both be `add` in Python"),
+        ("[tool.gowright.cgo.functions.Add]\nbuffers = [\"a\"]\n", "cannot be bound:\n  func Add (export.go:"),
+        ("[tool.gowright.cgo.functions.Greet]\nbuffers = [\"name\"]\npointers = [\"name\"]\n", "`name` is in both `pointers` and `buffers`"),
     ]
     failures = []
     for i, (extra, expected) in enumerate(cases):

@@ -49,6 +49,9 @@ type Export struct {
 	Results  []GoTyped `json:"results"`
 	Variadic bool      `json:"variadic"`
 	Receiver bool      `json:"receiver"` // a method: cgo refuses to export those
+	// Trivial: the body is one return of operators on identifiers and literals (see
+	// Func.Trivial), so the call can neither block nor panic.
+	Trivial bool `json:"trivial"`
 }
 
 // GoTyped is a parameter or result: its name ("" when unnamed or _) and its
@@ -102,6 +105,7 @@ func dumpExports(dir, tags string) (*ExportsDump, error) {
 				Params:   typedList(fn.Type.Params),
 				Results:  typedList(fn.Type.Results),
 				Receiver: fn.Recv != nil,
+				Trivial:  isTrivial(fn.Body),
 			}
 			if ps := fn.Type.Params.List; len(ps) > 0 {
 				_, e.Variadic = ps[len(ps)-1].Type.(*ast.Ellipsis)
