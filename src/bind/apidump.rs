@@ -103,7 +103,7 @@ fn run_cached<T: serde::de::DeserializeOwned>(
         );
         return Ok(dump);
     }
-    let out = run(&exe, package_dir, tags, target, exports)?;
+    let out = run(&exe, go, package_dir, tags, target, exports)?;
     let dump = serde_json::from_str(&out)
         .map_err(|e| anyhow::anyhow!("unexpected output of `{}`: {e}", exe.display()))?;
     if let Ok(json) = serde_json::to_vec(&Stored {
@@ -155,6 +155,7 @@ fn fingerprint(exe: &Path, query: &Query<'_>, inputs: &[PathBuf]) -> String {
 /// returns its JSON output.
 fn run(
     exe: &Path,
+    go: &GoToolchain,
     package_dir: &Path,
     tags: &[String],
     target: Target,
@@ -165,6 +166,9 @@ fn run(
         .env("GOOS", target.goos())
         .env("GOARCH", target.goarch())
         .env("CGO_ENABLED", "1");
+    if let Some(flags) = go.goflags() {
+        cmd.env("GOFLAGS", flags);
+    }
     if !tags.is_empty() {
         cmd.arg(format!("-tags={}", tags.join(",")));
     }

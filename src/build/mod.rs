@@ -121,7 +121,8 @@ fn build_wheels_inner(
     let go = GoToolchain::locate_cached(
         &cfg.build_dir().join("gowright").join("go-env.json"),
         &cfg.root,
-    )?;
+    )?
+    .for_project(cfg, printer)?;
     printer.detail(format!("using {} ({})", go.go.display(), go.version));
     let mut plan = BuildPlan::new(cfg, selection, go.host, out_dir)?;
     plan.editable = options.editable;

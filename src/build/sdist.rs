@@ -70,7 +70,12 @@ pub fn prepare_sdist(
         "Packaging",
         format!("{} {} (sdist)", meta.name, meta.version),
     );
-    let go_mod = find_go_mod(cfg)?;
+    // A project without go.mod builds with gowright's (see go::synthetic_module), here too.
+    let go_mod = if crate::go::synthetic_module::needed(cfg) {
+        None
+    } else {
+        Some(find_go_mod(cfg)?)
+    };
     let set = sources::collect(
         &cfg.root,
         &cfg.tool.include,
@@ -80,7 +85,7 @@ pub fn prepare_sdist(
     for warning in &set.warnings {
         printer.warn(warning);
     }
-    check_build_inputs(cfg, &set, &go_mod, printer)?;
+    check_build_inputs(cfg, &set, go_mod.as_deref(), printer)?;
     let mut sdist = SdistBuilder::new();
     for file in &set.files {
         let rel = slash_path(&file.relative);
@@ -127,13 +132,14 @@ pub fn prepare_sdist(
 fn check_build_inputs(
     cfg: &ProjectConfig,
     set: &SourceSet,
-    go_mod: &Path,
+    go_mod: Option<&Path>,
     printer: Printer,
 ) -> Result<(), UserError> {
     let real_root = project_files::canonical_root(&cfg.root)?;
-    let mut needed = vec![go_mod.to_path_buf()];
-    let go_sum = go_mod.with_file_name("go.sum");
-    if go_sum.is_file() {
+    let mut needed: Vec<PathBuf> = go_mod.map(Path::to_path_buf).into_iter().collect();
+    if let Some(go_sum) = go_mod.map(|m| m.with_file_name("go.sum"))
+        && go_sum.is_file()
+    {
         needed.push(go_sum);
     }
     let package = if cfg.tool.go_package.starts_with("./") || cfg.tool.go_package == "." {
@@ -141,7 +147,10 @@ fn check_build_inputs(
     } else {
         format!("./{}", cfg.tool.go_package)
     };
-    match GoToolchain::locate() {
+    match GoToolchain::locate().and_then(|go| {
+        go.for_project(cfg, printer)
+            .map_err(|e| UserError::new(format!("{e:#}")))
+    }) {
         Ok(go) => {
             let lists: Vec<Result<Vec<PathBuf>, UserError>> = std::thread::scope(|scope| {
                 let handles: Vec<_> = cfg

@@ -99,6 +99,7 @@ impl GoToolchain {
                 go,
                 version: stored.version,
                 host,
+                overlay: None,
             });
         }
         let toolchain = Self::locate()?;

@@ -6,6 +6,7 @@ mod env_cache;
 pub mod exports;
 pub mod fresh_output;
 mod list_cache;
+pub mod synthetic_module;
 pub mod vars;
 
 use std::path::{Path, PathBuf};
@@ -31,6 +32,9 @@ pub struct GoToolchain {
     pub version: String,
     /// The machine Go builds for by default.
     pub host: Target,
+    /// `-overlay` for every go command: the `go.mod` of a project without one (see
+    /// [`synthetic_module`]).
+    pub overlay: Option<PathBuf>,
 }
 
 #[derive(Deserialize)]
@@ -131,11 +135,49 @@ impl GoToolchain {
                 env.gohostos, env.gohostarch
             ))
         })?;
-        Ok(Self { go, version, host })
+        Ok(Self {
+            go,
+            version,
+            host,
+            overlay: None,
+        })
     }
 
     fn command(&self) -> ProcessBuilder {
-        ProcessBuilder::new(&self.go)
+        let mut cmd = ProcessBuilder::new(&self.go);
+        if let Some(flags) = self.goflags() {
+            cmd.env("GOFLAGS", flags);
+        }
+        cmd
+    }
+
+    /// `GOFLAGS` for go commands of the project, when gowright adds to them: the user's, then
+    /// the overlay of a synthesized `go.mod`.
+    pub fn goflags(&self) -> Option<String> {
+        let overlay = self.overlay.as_ref()?;
+        let user = std::env::var("GOFLAGS").unwrap_or_default();
+        Some(
+            format!("{user} -overlay={}", overlay.display())
+                .trim()
+                .to_string(),
+        )
+    }
+
+    /// This toolchain for the project of `cfg`: with a `go.mod` of gowright's when the project
+    /// has none (see [`synthetic_module`]).
+    pub fn for_project(
+        mut self,
+        cfg: &crate::config::ProjectConfig,
+        printer: crate::printer::Printer,
+    ) -> anyhow::Result<Self> {
+        if synthetic_module::needed(cfg) {
+            self.overlay = Some(synthetic_module::write(cfg, &self)?);
+            printer.detail(format!(
+                "no go.mod: building as the module `{}` (a go.mod of gowright's, shown to Go through -overlay)",
+                synthetic_module::module_path(cfg)
+            ));
+        }
+        Ok(self)
     }
 
     /// Runs `go list -deps -json=<fields> -- package` in `root` as seen when building for
@@ -164,7 +206,15 @@ impl GoToolchain {
         let stdout = cmd
             .timeout(query_timeout())
             .stdout()
-            .map_err(|e| go_error(&e, &self.go, &self.version, package))?;
+            .map_err(|e| {
+                let error = go_error(&e, &self.go, &self.version, package);
+                match &self.overlay {
+                    Some(_) if error.message.contains("no required module provides package") => {
+                        error.hint("the project has no go.mod, so gowright builds it as a module of its own, whose path its imports do not use: create the go.mod they need with `go mod init <the module path they start with>`")
+                    }
+                    _ => error,
+                }
+            })?;
         Ok((cmd, stdout))
     }
 
@@ -273,7 +323,8 @@ impl GoToolchain {
             }
             if let Some(go_mod) = listed.module.as_ref().and_then(|m| m.go_mod.as_ref()) {
                 let go_mod = PathBuf::from(go_mod);
-                if go_mod.starts_with(root) {
+                // (not when it is gowright's, shown through the overlay)
+                if go_mod.starts_with(root) && go_mod.is_file() {
                     let go_sum = go_mod.with_file_name("go.sum");
                     if go_sum.is_file() {
                         inputs.push(go_sum);
@@ -318,6 +369,16 @@ impl GoToolchain {
             cmd.arg(format!("-ldflags={}", request.ldflags.join(" ")));
         }
         if let Some(overlay) = request.overlay {
+            // One -overlay per command: the build's own, with the synthesized go.mod added.
+            let overlay = match &self.overlay {
+                Some(base) => {
+                    synthetic_module::merged(base, overlay).map_err(|e| ProcessError::Spawn {
+                        command: self.go.display().to_string(),
+                        source: std::io::Error::other(e.to_string()),
+                    })?
+                }
+                None => overlay.to_path_buf(),
+            };
             cmd.arg(format!("-overlay={}", overlay.display()));
         }
         cmd.arg("-o")

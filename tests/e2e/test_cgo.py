@@ -157,6 +157,9 @@ def test_seed_001_cffi_module_is_linked_into_the_go_library(
     proj = project("seed-cffi")
     proc = gowright(gowright_bin, "build", "-v", "--interpreter", sys.executable, cwd=proj, env=zig_env)
     assert "with the cffi module _example (1 functions: Hello)" in proc.stderr, proc.stderr
+    # The seed has no go.mod: it builds with gowright's, and none is written into the project.
+    assert "no go.mod: building as the module `example`" in proc.stderr, proc.stderr
+    assert not (proj / "go.mod").exists()
     [wheel] = built_wheels(proc)
     assert wheel.name == "example-0.1.0-cp39-abi3-manylinux2014_x86_64.manylinux_2_17_x86_64.whl"
     # W009: `_example` is imported by its own name, beside the package, as the seed has it;

@@ -17,6 +17,7 @@ from conftest import (
     install_for_py315,
     install_for_windows,
     make_venv,
+    offline_pip_env,
     run,
     run_arm64,
     run_py315,
@@ -120,6 +121,10 @@ print("ok")
 """
 
 
+def built_wheels_and_sdists(proc) -> list[Path]:
+    return [Path(line) for line in proc.stdout.split() if line.endswith((".whl", ".tar.gz"))]
+
+
 def names_in(wheel: Path) -> list[str]:
     with zipfile.ZipFile(wheel) as zf:
         return sorted(n for n in zf.namelist() if ".dist-info/" not in n)
@@ -172,6 +177,25 @@ def test_seed_000_without_ctypes_gets_a_generated_module(gowright_bin, project, 
     run([python, "-m", "pip", "install", "--quiet", wheel])
     code = "import example; print(example.add(2, 3), example.add.__doc__.splitlines()[-1])"
     assert run([python, "-c", code]).stdout == "5 Calls the exported Go function Add.\n"
+
+
+def test_project_without_go_mod_builds_and_its_sdist_installs(gowright_bin, project, wheelhouse, zig_env, tmp_path):
+    """Seed 000 without its go.mod: gowright builds it as a module of its own, writes nothing into
+    the project, and its sdist (which has no go.mod either) installs with pip."""
+    proj = project("seed-add")
+    (proj / "go.mod").unlink()
+    text = (proj / "pyproject.toml").read_text()
+    for line in ['python-source = "python"\n', 'ctypes-library = "libexample.so"\n']:
+        text = text.replace(line, "")
+    (proj / "pyproject.toml").write_text(text)
+    proc = gowright(gowright_bin, "build", "-v", "--sdist", cwd=proj, env=zig_env)
+    assert "no go.mod: building as the module `example`" in proc.stderr, proc.stderr
+    assert not (proj / "go.mod").exists()
+    [sdist] = [p for p in built_wheels_and_sdists(proc) if p.name.endswith(".tar.gz")]
+    python = make_venv(tmp_path / "venv")
+    env = dict(offline_pip_env(wheelhouse), GOWRIGHT_ZIG=zig_env["GOWRIGHT_ZIG"])
+    run([python, "-m", "pip", "install", "--quiet", sdist], env=env, timeout=900)
+    assert run([python, "-c", "import example; print(example.add(40, 2))"]).stdout == "42\n"
 
 
 def test_generated_module_on_cpython_315_abi3t(gowright_bin, project, zig_env, py315_root, tmp_path):
