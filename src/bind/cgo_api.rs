@@ -163,6 +163,18 @@ pub fn plan(dump: &ExportsDump, config: &CgoConfig) -> Result<CgoBinding, UserEr
                 ))
                 .hint("name the exported function that frees the string, \"free\" for C.CString's memory, or \"none\" for static strings"));
             }
+            let takes_a_string = dump.functions.iter().any(|e| {
+                e.c_name == name
+                    && e.results.is_empty()
+                    && e.params.len() == 1
+                    && e.params[0].type_text == "*C.char"
+            });
+            if !takes_a_string {
+                return Err(UserError::new(format!(
+                    "`free = \"{name}\"`: {name} is not a function of one *C.char and no result"
+                ))
+                .hint(format!("export `func {name}(p *C.char) {{ C.free(unsafe.Pointer(p)) }}`, or use free = \"free\" for memory from C.CString")));
+            }
             frees.push(name);
         }
     }
@@ -240,6 +252,19 @@ pub fn plan(dump: &ExportsDump, config: &CgoConfig) -> Result<CgoBinding, UserEr
                         .join(", ")
                 )));
             }
+        }
+    }
+    // A struct's class and a function must not share a name in the package.
+    for i in 0..binding.structs.len() {
+        let taken = |name: &str, b: &CgoBinding| {
+            b.functions.iter().any(|f| f.py_name == name)
+                || b.structs
+                    .iter()
+                    .enumerate()
+                    .any(|(j, s)| j != i && s.py_name == name)
+        };
+        while taken(&binding.structs[i].py_name, &binding) {
+            binding.structs[i].py_name.insert_str(0, "struct_");
         }
     }
     Ok(binding)
@@ -637,5 +662,35 @@ mod tests {
         );
         let err = plan(&dump(DUMP), &config).unwrap_err();
         assert!(err.message.contains("`w`"), "{}", err.message);
+    }
+
+    #[test]
+    fn free_functions_must_take_one_string_and_classes_do_not_shadow_functions() {
+        let mut config = CgoConfig::default();
+        config.functions.insert(
+            "Hello".into(),
+            CgoFunctionConfig {
+                free: Some("Norm".into()),
+                ..Default::default()
+            },
+        );
+        let err = plan(&dump(DUMP), &config).unwrap_err();
+        assert!(
+            err.message
+                .contains("Norm is not a function of one *C.char"),
+            "{}",
+            err.message
+        );
+        let mut config = CgoConfig::default();
+        config.functions.insert(
+            "Norm".into(),
+            CgoFunctionConfig {
+                name: Some("vec2".into()),
+                ..Default::default()
+            },
+        );
+        let b = plan(&dump(DUMP), &config).unwrap();
+        assert_eq!(b.functions[0].py_name, "vec2");
+        assert_eq!(b.structs[0].py_name, "struct_vec2");
     }
 }
