@@ -27,6 +27,12 @@ func Add(a, b C.int64_t) C.int64_t {
 	return C.int64_t(gocalls.Add(int(a), int(b)))
 }
 
+// AddTrivial is Add written in place: one return of operators, which cannot block or panic,
+// so gowright's generated module calls it with the GIL held (as it does for lib's Add).
+//
+//export AddTrivial
+func AddTrivial(a, b C.int64_t) C.int64_t { return a + b }
+
 //export Echo
 func Echo(s *C.char, n C.size_t) *C.char {
 	return C.CString(gocalls.Echo(C.GoStringN(s, C.int(n))))
