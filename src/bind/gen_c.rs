@@ -450,22 +450,33 @@ pub fn render(binding: &Binding, package: &str, ext_name: &str) -> String {
         binding.package_doc.clone()
     };
     write_consts(&mut out, binding);
-    write_module_init(&mut out, package, ext_name, &doc);
+    let fill = format!(
+        "gw_fill_module(m, {}, {}) < 0 || gw_add_consts(m) < 0",
+        c_string(&format!("{package}.GoError")),
+        c_string(&format!("{package}.GoPanic"))
+    );
+    write_module_entry(&mut out, package, ext_name, &doc, &fill);
     out
 }
 
-/// The module's entry point. For abi3 (and a free-threaded CPython's full API), `PyInit_<name>`
-/// creating it from a `PyModuleDef` (single-phase: the glue's state is its static variables);
-/// for abi3t, whose `PyModuleDef` would hold an object header, `PyModExport_<name>` returning
-/// its slots (PEP 793), the module then filled by `Py_mod_exec`.
-fn write_module_init(out: &mut String, package: &str, ext_name: &str, doc: &str) {
+/// The module's entry point, shared by the glue of `lib` and of `cgo` modules; `fill` is the C
+/// expression filling the module `m` (negative on failure). For abi3 (and a free-threaded
+/// CPython's full API), `PyInit_<name>` creating it from a `PyModuleDef` (single-phase: the
+/// glue's state is its static variables); for abi3t, whose `PyModuleDef` would hold an object
+/// header, `PyModExport_<name>` returning its slots (PEP 793), the module then filled by
+/// `Py_mod_exec`.
+pub fn write_module_entry(out: &mut String, package: &str, ext_name: &str, doc: &str, fill: &str) {
     let name = c_string(&format!("{package}.{ext_name}"));
-    let error = c_string(&format!("{package}.GoError"));
-    let panic = c_string(&format!("{package}.GoPanic"));
     let doc = c_string(doc);
     let _ = writeln!(
         out,
-        "#ifndef GW_ABI3T
+        "/* Fills the module: exception classes, classes, constants. */
+static int gw_exec(PyObject *m) {{
+    if ({fill}) return -1;
+    return 0;
+}}
+
+#ifndef GW_ABI3T
 static struct PyModuleDef gw_module = {{
     .m_base = PyModuleDef_HEAD_INIT,
     .m_name = {name},
@@ -486,18 +497,13 @@ PyMODINIT_FUNC PyInit_{ext_name}(void) {{
         return NULL;
     }}
 #endif
-    if (gw_fill_module(m, {error}, {panic}) < 0 || gw_add_consts(m) < 0) {{
+    if (gw_exec(m) < 0) {{
         Py_DECREF(m);
         return NULL;
     }}
     return m;
 }}
 #else
-static int gw_exec(PyObject *m) {{
-    if (gw_fill_module(m, {error}, {panic}) < 0 || gw_add_consts(m) < 0) return -1;
-    return 0;
-}}
-
 PyABIInfo_VAR(gw_abi_info);
 
 /* The GIL is not needed (see the abi3 entry point above); the glue's state is its static

@@ -138,7 +138,12 @@ pub fn render_glue(binding: &CgoBinding, package: &str, ext_name: &str) -> Strin
         );
     }
     out.push_str("    {NULL, NULL, 0, NULL},\n};\n\n");
-    write_module_init(&mut out, binding, package, ext_name);
+    let fill = format!(
+        "gw_init_runtime(m, {}, {}) < 0 || gw_load_struct_classes() < 0",
+        c_string(&format!("{package}.GoError")),
+        c_string(&format!("{package}.GoPanic"))
+    );
+    super::gen_c::write_module_entry(&mut out, package, ext_name, &module_doc(binding), &fill);
     out
 }
 
@@ -617,64 +622,6 @@ fn result_c_type(binding: &CgoBinding, kind: &ResultKind) -> String {
         ResultKind::CString { .. } => "char *".into(),
         ResultKind::Struct { index } => struct_spelling(binding, *index).to_string(),
     }
-}
-
-fn write_module_init(out: &mut String, binding: &CgoBinding, package: &str, ext_name: &str) {
-    let name = c_string(&format!("{package}.{ext_name}"));
-    let error = c_string(&format!("{package}.GoError"));
-    let panic = c_string(&format!("{package}.GoPanic"));
-    let doc = c_string(&module_doc(binding));
-    let _ = writeln!(
-        out,
-        "static int gw_fill(PyObject *m) {{
-    if (gw_init_runtime(m, {error}, {panic}) < 0 || gw_load_struct_classes() < 0) return -1;
-    return 0;
-}}
-
-#ifndef GW_ABI3T
-static struct PyModuleDef gw_module = {{
-    .m_base = PyModuleDef_HEAD_INIT,
-    .m_name = {name},
-    .m_doc = {doc},
-    .m_size = -1,
-    .m_methods = gw_methods,
-}};
-
-PyMODINIT_FUNC PyInit_{ext_name}(void) {{
-    PyObject *m = PyModule_Create(&gw_module);
-    if (m == NULL) return NULL;
-#ifdef Py_GIL_DISABLED
-    /* Free-threaded CPython: the glue's state is set here and only read afterwards. Whether
-     * the exported functions are safe to call from several threads at once is up to them, as
-     * it is when they are called from several goroutines. */
-    if (PyUnstable_Module_SetGIL(m, Py_MOD_GIL_NOT_USED) < 0) {{
-        Py_DECREF(m);
-        return NULL;
-    }}
-#endif
-    if (gw_fill(m) < 0) {{
-        Py_DECREF(m);
-        return NULL;
-    }}
-    return m;
-}}
-#else
-PyABIInfo_VAR(gw_abi_info);
-
-static PySlot gw_slots[] = {{
-    PySlot_DATA(Py_mod_abi, &gw_abi_info),
-    PySlot_DATA(Py_mod_name, {name}),
-    PySlot_DATA(Py_mod_doc, {doc}),
-    PySlot_STATIC_DATA(Py_mod_methods, gw_methods), /* static: CPython keeps the pointer */
-    PySlot_FUNC(Py_mod_exec, gw_fill),
-    PySlot_DATA(Py_mod_gil, Py_MOD_GIL_NOT_USED),
-    PySlot_DATA(Py_mod_multiple_interpreters, Py_MOD_MULTIPLE_INTERPRETERS_NOT_SUPPORTED),
-    PySlot_END,
-}};
-
-PyMODEXPORT_FUNC PyModExport_{ext_name}(void) {{ return gw_slots; }}
-#endif"
-    );
 }
 
 fn module_doc(binding: &CgoBinding) -> String {

@@ -218,7 +218,6 @@ fn build_module(
     printer: Printer,
 ) -> anyhow::Result<Vec<KindOutput>> {
     use crate::bind::{apidump, cgo_api, gen_cgo};
-    use crate::toolchain::python_abi::{MIN_ABI3, PythonAbi, requires_python_floor};
     super::checks::check_version_variable(cfg, package)?;
     super::checks::check_go_sources_inside(cfg, package)?;
     let toolchain = CgoToolchain::for_build(target, go, plan.compatibility)?;
@@ -226,14 +225,7 @@ fn build_module(
         printer.warn(warning);
     }
     let abis = super::extension::abis_for(cfg, plan, target, printer)?;
-    let requires = requires_python_floor(cfg.metadata.requires_python.as_ref());
-    let floor = requires.unwrap_or(MIN_ABI3).max(MIN_ABI3);
-    if abis.iter().any(|b| b.abi == PythonAbi::Abi3) && requires.is_none_or(|f| f < MIN_ABI3) {
-        printer.warn(format!(
-            "the extension module needs CPython {}.{} or newer (abi3); `project.requires-python` admits older versions, which will not find a wheel",
-            MIN_ABI3.0, MIN_ABI3.1
-        ));
-    }
+    let floor = super::extension::abi3_floor(cfg, &abis, printer);
     let mut inputs = build_inputs(package);
     let dump = apidump::exports_cached(
         go,
@@ -290,16 +282,22 @@ fn build_module(
         let original = package.dir.join(&file.name);
         let source = fs_err::read_to_string(&original)?;
         let wrapped = wrapped_dir.join(&file.name);
-        super::lib::write_if_changed(&wrapped, &gen_cgo::wrap_file(&binding, &file.name, &source))?;
+        crate::go::synthetic_module::write_if_changed(
+            &wrapped,
+            &gen_cgo::wrap_file(&binding, &file.name, &source),
+        )?;
         replace.insert(
             original.to_string_lossy().into_owned(),
             wrapped.to_string_lossy().into_owned().into(),
         );
     }
     let recover = gen_dir.join("zz_gowright_cgo.go");
-    super::lib::write_if_changed(&recover, gen_cgo::RECOVER_GO)?;
+    crate::go::synthetic_module::write_if_changed(&recover, gen_cgo::RECOVER_GO)?;
     let glue = gen_dir.join("glue.c");
-    super::lib::write_if_changed(&glue, &gen_cgo::render_glue(&binding, module, &ext_name))?;
+    crate::go::synthetic_module::write_if_changed(
+        &glue,
+        &gen_cgo::render_glue(&binding, module, &ext_name),
+    )?;
     crate::toolchain::stable_abi::write_header(&gen_dir)?;
     for (added, generated) in [
         ("zz_gowright_cgo.go", &recover),
@@ -311,7 +309,7 @@ fn build_module(
         );
     }
     let overlay = gen_dir.join("overlay.json");
-    super::lib::write_if_changed(
+    crate::go::synthetic_module::write_if_changed(
         &overlay,
         &serde_json::to_string_pretty(&serde_json::json!({ "Replace": replace }))?,
     )?;
@@ -342,38 +340,12 @@ fn build_module(
         printer,
     };
     let built = super::in_parallel(&abis, |abi| unit.build(abi));
-    abis.iter()
-        .zip(built)
-        .map(|(abi, built)| {
-            let (ext_file, info, bytes) = built?;
-            let mut wheel = WheelBuilder::new();
-            let mut generated = vec![
-                GeneratedFile::new(ext_file, bytes).executable(),
-                GeneratedFile::new(format!("{ext_name}.pyi"), gen_cgo::render_stub(&binding)),
-                GeneratedFile::new("py.typed", Vec::new()).only_if_missing(),
-            ];
-            if !binding.structs.is_empty() {
-                generated.push(GeneratedFile::new(
-                    "_types.py",
-                    gen_cgo::render_types(&binding),
-                ));
-            }
-            crate::pypackage::add_package(
-                &mut wheel,
-                &Layout::of(cfg, plan.editable),
-                module,
-                gen_cgo::render_init(&binding, &ext_name),
-                generated,
-                &cfg.metadata.dist_info_stem(),
-            )?;
-            Ok(KindOutput {
-                files: wheel,
-                python_tag: abi.python_tag(floor),
-                abi_tag: abi.abi_tag(),
-                platform_tags: info.platform_tags,
-            })
-        })
-        .collect()
+    let files = super::extension::PackageFiles {
+        init: gen_cgo::render_init(&binding, &ext_name),
+        stub: gen_cgo::render_stub(&binding),
+        types: (!binding.structs.is_empty()).then(|| gen_cgo::render_types(&binding)),
+    };
+    super::extension::package_wheels(cfg, plan, &abis, built, module, &ext_name, &files, floor)
 }
 
 /// Builds the c-shared library with cffi's module for `module` linked in (see the module doc).

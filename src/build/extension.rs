@@ -5,14 +5,82 @@
 use std::path::Path;
 
 use super::plan::BuildPlan;
+use super::wheel::KindOutput;
+use crate::archive::wheel::WheelBuilder;
 use crate::audit;
 use crate::config::ProjectConfig;
 use crate::error::UserError;
 use crate::go::GoToolchain;
 use crate::printer::Printer;
+use crate::pypackage::{GeneratedFile, Layout, add_package};
 use crate::target::{Os, Target};
 use crate::toolchain::CgoToolchain;
-use crate::toolchain::python_abi::{AbiBuild, PythonAbi};
+use crate::toolchain::python_abi::{AbiBuild, MIN_ABI3, PythonAbi, requires_python_floor};
+
+/// The oldest CPython the abi3 wheels are tagged for (`requires-python`'s floor, at least
+/// 3.11), warning when `requires-python` admits older versions.
+pub fn abi3_floor(cfg: &ProjectConfig, abis: &[&AbiBuild], printer: Printer) -> (u32, u32) {
+    let requires = requires_python_floor(cfg.metadata.requires_python.as_ref());
+    if abis.iter().any(|b| b.abi == PythonAbi::Abi3) && requires.is_none_or(|f| f < MIN_ABI3) {
+        printer.warn(format!(
+            "the extension module needs CPython {}.{} or newer (abi3); `project.requires-python` admits older versions, which will not find a wheel",
+            MIN_ABI3.0, MIN_ABI3.1
+        ));
+    }
+    requires.unwrap_or(MIN_ABI3).max(MIN_ABI3)
+}
+
+/// The Python files of a generated package, the same for every ABI.
+pub struct PackageFiles {
+    pub init: String,
+    pub stub: String,
+    /// `_types.py`, when the package has classes.
+    pub types: Option<String>,
+}
+
+/// The wheel files of each ABI's module (as [`Extension::build`] returned them): the package
+/// `module` with the module, its stub, `py.typed` and `_types.py`.
+#[allow(clippy::too_many_arguments)]
+pub fn package_wheels(
+    cfg: &ProjectConfig,
+    plan: &BuildPlan,
+    abis: &[&AbiBuild],
+    built: Vec<anyhow::Result<(String, audit::BinaryInfo, Vec<u8>)>>,
+    module: &str,
+    ext_name: &str,
+    files: &PackageFiles,
+    floor: (u32, u32),
+) -> anyhow::Result<Vec<KindOutput>> {
+    abis.iter()
+        .zip(built)
+        .map(|(abi, built)| {
+            let (ext_file, info, bytes) = built?;
+            let mut wheel = WheelBuilder::new();
+            let mut generated = vec![
+                GeneratedFile::new(ext_file, bytes).executable(),
+                GeneratedFile::new(format!("{ext_name}.pyi"), files.stub.clone()),
+                GeneratedFile::new("py.typed", Vec::new()).only_if_missing(),
+            ];
+            if let Some(types) = &files.types {
+                generated.push(GeneratedFile::new("_types.py", types.clone()));
+            }
+            add_package(
+                &mut wheel,
+                &Layout::of(cfg, plan.editable),
+                module,
+                files.init.clone(),
+                generated,
+                &cfg.metadata.dist_info_stem(),
+            )?;
+            Ok(KindOutput {
+                files: wheel,
+                python_tag: abi.python_tag(floor),
+                abi_tag: abi.abi_tag(),
+                platform_tags: info.platform_tags,
+            })
+        })
+        .collect()
+}
 
 /// The ABIs this build makes extension modules for on `target`. A free-threaded ABI takes its
 /// headers from an interpreter of this machine, so it is built for this machine's platform only.

@@ -7,21 +7,17 @@
 //! Python package around it — one wheel per CPython ABI (`abi3`, and `cp313t` for
 //! free-threaded CPython: see [`crate::toolchain::python_abi`]), from the same generated code.
 
-use std::path::Path;
-
-use super::extension::{Extension, abis_for};
+use super::extension::{Extension, PackageFiles, abi3_floor, abis_for, package_wheels};
 use super::plan::BuildPlan;
 use super::wheel::KindOutput;
-use crate::archive::wheel::WheelBuilder;
 use crate::bind::{api, apidump, gen_c, gen_go, gen_py};
 use crate::config::ProjectConfig;
 use crate::error::UserError;
+use crate::go::synthetic_module::write_if_changed;
 use crate::go::{GoPackage, GoToolchain};
 use crate::printer::Printer;
-use crate::pypackage::{GeneratedFile, Layout, add_package};
 use crate::target::Target;
 use crate::toolchain::CgoToolchain;
-use crate::toolchain::python_abi::{MIN_ABI3, PythonAbi, requires_python_floor};
 
 /// Builds the wheel files of a Go library for `target`, one set per CPython ABI.
 pub fn build(
@@ -59,21 +55,8 @@ pub fn build(
     super::checks::check_version_variable(cfg, package)?;
     super::checks::check_go_sources_inside(cfg, package)?;
     let abis = abis_for(cfg, plan, target, printer)?;
-    let requires = requires_python_floor(cfg.metadata.requires_python.as_ref());
-    let floor = requires.unwrap_or(MIN_ABI3).max(MIN_ABI3);
-    if abis.iter().any(|b| b.abi == PythonAbi::Abi3) && requires.is_none_or(|f| f < MIN_ABI3) {
-        printer.warn(format!(
-            "the extension module needs CPython {}.{} or newer (abi3); `project.requires-python` admits older versions, which will not find a wheel",
-            MIN_ABI3.0, MIN_ABI3.1
-        ));
-    }
-
-    let mut inputs = package.local_dirs.clone();
-    inputs.push(package.dir.clone());
-    if let Some(go_mod) = package.module.as_ref().and_then(|m| m.go_mod.clone()) {
-        inputs.push(go_mod.with_file_name("go.sum"));
-        inputs.push(go_mod);
-    }
+    let floor = abi3_floor(cfg, &abis, printer);
+    let mut inputs = super::cgo::build_inputs(package);
     let dump = apidump::dump_cached(
         go,
         &plan.build_dir.join("tools"),
@@ -147,45 +130,11 @@ pub fn build(
     };
     // The ABIs' modules are built side by side (each is its own cgo compile and link).
     let built = super::in_parallel(&abis, |abi| unit.build(abi));
-    abis.iter()
-        .zip(built)
-        .map(|(abi, built)| {
-            let (ext_file, info, bytes) = built?;
-            let mut wheel = WheelBuilder::new();
-            let mut generated = vec![
-                GeneratedFile::new(ext_file, bytes).executable(),
-                GeneratedFile::new(format!("{ext_name}.pyi"), gen_py::render_stub(&binding)),
-                GeneratedFile::new("py.typed", Vec::new()).only_if_missing(),
-            ];
-            if !binding.structs.is_empty() || !binding.handles.is_empty() || binding.uses_time() {
-                generated.push(GeneratedFile::new(
-                    "_types.py",
-                    gen_py::render_types(&binding),
-                ));
-            }
-            add_package(
-                &mut wheel,
-                &Layout::of(cfg, plan.editable),
-                module,
-                gen_py::render_init(&binding, &ext_name),
-                generated,
-                &cfg.metadata.dist_info_stem(),
-            )?;
-            Ok(KindOutput {
-                files: wheel,
-                python_tag: abi.python_tag(floor),
-                abi_tag: abi.abi_tag(),
-                platform_tags: info.platform_tags,
-            })
-        })
-        .collect()
-}
-
-/// Writes `text` to `path` unless it already holds exactly that (keeps timestamps stable).
-pub(super) fn write_if_changed(path: &Path, text: &str) -> anyhow::Result<()> {
-    if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
-        return Ok(());
-    }
-    fs_err::write(path, text)?;
-    Ok(())
+    let files = PackageFiles {
+        init: gen_py::render_init(&binding, &ext_name),
+        stub: gen_py::render_stub(&binding),
+        types: (!binding.structs.is_empty() || !binding.handles.is_empty() || binding.uses_time())
+            .then(|| gen_py::render_types(&binding)),
+    };
+    package_wheels(cfg, plan, &abis, built, module, &ext_name, &files, floor)
 }

@@ -69,7 +69,9 @@ pub fn merged(base: &Path, overlay: &Path) -> anyhow::Result<PathBuf> {
     Ok(out)
 }
 
-fn write_if_changed(path: &Path, text: &str) -> anyhow::Result<()> {
+/// Writes `text` to `path` unless it already holds exactly that (keeps timestamps stable, so
+/// that builds reading the file see nothing changed).
+pub fn write_if_changed(path: &Path, text: &str) -> anyhow::Result<()> {
     if std::fs::read_to_string(path).is_ok_and(|old| old == text) {
         return Ok(());
     }
