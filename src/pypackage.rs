@@ -158,8 +158,11 @@ fn write_in_place(dir: &Path, generated: Vec<GeneratedFile>) -> anyhow::Result<(
             continue;
         }
         // Replace rather than overwrite: a loaded extension module must not change under a
-        // running process.
-        let partial = dir.join(format!(".{}.gowright-partial", file.name));
+        // running process. (A name may hold a sub-package's directory.)
+        let parent = path.parent().unwrap_or(dir);
+        fs_err::create_dir_all(parent)?;
+        let base = path.file_name().unwrap_or_default().to_string_lossy();
+        let partial = parent.join(format!(".{base}.gowright-partial"));
         fs_err::write(&partial, &file.data)?;
         #[cfg(unix)]
         if file.executable {

@@ -239,6 +239,8 @@ impl Binding {
 /// What gets bound, and what was left out.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Binding {
+    /// The Go package's name (`uuid`).
+    pub package_name: String,
     pub package_doc: String,
     pub import_path: String,
     pub functions: Vec<BoundFunc>,
@@ -250,6 +252,10 @@ pub struct Binding {
     pub consts: Vec<BoundConst>,
     /// One line per exported declaration left out: `file.go:12: func F: reason`.
     pub skipped: Vec<String>,
+    /// Starts every Go and C name generated for this package that is global to the
+    /// extension module (exports, codecs, tables): empty for a module of one package,
+    /// `<sub-module>_` for each of several packages built into one.
+    pub prefix: String,
 }
 
 /// An exported constant: an attribute of the extension module with a Python-style name
@@ -715,6 +721,7 @@ pub fn plan(dump: &ApiDump) -> Binding {
     }
     let consts = bind_consts(&dump.consts, &mut skipped);
     Binding {
+        package_name: dump.package.name.clone(),
         package_doc: dump.package.doc.clone(),
         import_path: dump.package.import_path.clone(),
         functions,
@@ -722,6 +729,7 @@ pub fn plan(dump: &ApiDump) -> Binding {
         handles: planner.handles,
         consts,
         skipped,
+        prefix: String::new(),
     }
 }
 

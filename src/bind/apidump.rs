@@ -16,10 +16,12 @@ const GO_MOD: &str = include_str!("apidump/go.mod");
 /// files in `inputs` (the directories of the project's packages in the build, `go.mod` and
 /// `go.sum`), the target, the tags and the helper itself. Reading the API costs a few hundred
 /// milliseconds; this costs the hashing of the sources.
+#[allow(clippy::too_many_arguments)]
 pub fn dump_cached(
     go: &GoToolchain,
     tools_dir: &Path,
     package_dir: &Path,
+    pattern: &str,
     tags: &[String],
     target: Target,
     inputs: &[PathBuf],
@@ -30,6 +32,7 @@ pub fn dump_cached(
         tools_dir,
         &Query {
             package_dir,
+            pattern,
             tags,
             target,
             exports: false,
@@ -55,6 +58,7 @@ pub fn exports_cached(
         tools_dir,
         &Query {
             package_dir,
+            pattern: ".",
             tags,
             target,
             exports: true,
@@ -67,6 +71,8 @@ pub fn exports_cached(
 /// One run of the helper: on which package, for which target, in which mode.
 struct Query<'a> {
     package_dir: &'a Path,
+    /// The package as the go command names it in `package_dir`: "." or an import path.
+    pattern: &'a str,
     tags: &'a [String],
     target: Target,
     exports: bool,
@@ -81,6 +87,7 @@ fn run_cached<T: serde::de::DeserializeOwned>(
 ) -> anyhow::Result<T> {
     let Query {
         package_dir,
+        pattern,
         tags,
         target,
         exports,
@@ -103,7 +110,7 @@ fn run_cached<T: serde::de::DeserializeOwned>(
         );
         return Ok(dump);
     }
-    let out = run(&exe, go, package_dir, tags, target, exports)?;
+    let out = run(&exe, go, package_dir, pattern, tags, target, exports)?;
     let dump = serde_json::from_str(&out)
         .map_err(|e| anyhow::anyhow!("unexpected output of `{}`: {e}", exe.display()))?;
     if let Ok(json) = serde_json::to_vec(&Stored {
@@ -125,6 +132,7 @@ fn fingerprint(exe: &Path, query: &Query<'_>, inputs: &[PathBuf]) -> String {
     let mut hasher = Sha256::new();
     hasher.update(exe.as_os_str().as_encoded_bytes());
     hasher.update(query.package_dir.as_os_str().as_encoded_bytes());
+    hasher.update(query.pattern.as_bytes());
     hasher.update(query.tags.join(",").as_bytes());
     hasher.update(query.target.to_string().as_bytes());
     hasher.update([u8::from(query.exports)]);
@@ -157,6 +165,7 @@ fn run(
     exe: &Path,
     go: &GoToolchain,
     package_dir: &Path,
+    pattern: &str,
     tags: &[String],
     target: Target,
     exports: bool,
@@ -175,11 +184,18 @@ fn run(
     if exports {
         cmd.arg("-exports");
     }
+    if pattern != "." {
+        cmd.arg(format!("-package={pattern}"));
+    }
     cmd.arg(package_dir);
     let out = cmd.stdout().map_err(|e| {
         UserError::new(format!(
-            "cannot read the API of the Go package in `{}`:\n{e}",
-            package_dir.display()
+            "cannot read the API of the Go package {}:\n{e}",
+            if pattern == "." {
+                format!("in `{}`", package_dir.display())
+            } else {
+                pattern.to_string()
+            }
         ))
         .hint("fix the Go error above (the package must compile for this target)")
     })?;

@@ -119,9 +119,14 @@ fn codec_values(binding: &Binding) -> Vec<Value> {
     out
 }
 
+/// The name part of the decoder `gwDec<name>` and encoder `gwEnc<name>` of `value`'s type.
+fn codec(binding: &Binding, value: &Value) -> String {
+    format!("{}{}", binding.prefix, value.mangled())
+}
+
 /// The decoder and encoder of one value type, in gowright's compact format.
 fn write_codec(out: &mut String, binding: &Binding, value: &Value) {
-    let (m, ty) = (value.mangled(), &value.go_type);
+    let (m, ty) = (codec(binding, value), &value.go_type);
     let _ = writeln!(out, "// gwDec{m} decodes a {ty}.");
     let _ = writeln!(out, "func gwDec{m}(r *gwReader) ({ty}, error) {{");
     match &value.kind {
@@ -193,7 +198,7 @@ fn write_codec(out: &mut String, binding: &Binding, value: &Value) {
 		}}
 	}}
 	return out, nil",
-                elem.mangled()
+                codec(binding, elem)
             );
         }
         Kind::Array(len, elem) => {
@@ -213,22 +218,22 @@ fn write_codec(out: &mut String, binding: &Binding, value: &Value) {
 		}}
 	}}
 	return out, nil",
-                elem.mangled()
+                codec(binding, elem)
             );
         }
         Kind::Struct(index) => {
             let bound = &binding.structs[*index];
             let _ = writeln!(
                 out,
-                "\tvar out {ty}\n\tif err := r.record({index}, \"{}\"); err != nil {{\n\t\treturn out, err\n\t}}\n\tvar err error",
-                bound.go_name
+                "\tvar out {ty}\n\tif err := r.record({index}, \"{}\", gw{}ClassNames); err != nil {{\n\t\treturn out, err\n\t}}\n\tvar err error",
+                bound.go_name, binding.prefix
             );
             for field in &bound.fields {
                 let _ = writeln!(
                     out,
                     "\tif out.{}, err = gwDec{}(r); err != nil {{\n\t\treturn out, gwAtField(\"{}\", err)\n\t}}",
                     field.go_name,
-                    field.value.mangled(),
+                    codec(binding, &field.value),
                     field.py_name
                 );
             }
@@ -254,7 +259,7 @@ fn write_codec(out: &mut String, binding: &Binding, value: &Value) {
 		out[k] = v
 	}}
 	return out, nil",
-                elem.mangled()
+                codec(binding, elem)
             );
         }
     }
@@ -307,7 +312,7 @@ fn write_codec(out: &mut String, binding: &Binding, value: &Value) {
 		gwEnc{}(w, e)
 	}}
 	w.leave()",
-                elem.mangled()
+                codec(binding, elem)
             );
         }
         Kind::Struct(index) => {
@@ -319,7 +324,7 @@ fn write_codec(out: &mut String, binding: &Binding, value: &Value) {
                 let _ = writeln!(
                     out,
                     "\tgwEnc{}(w, v.{})",
-                    field.value.mangled(),
+                    codec(binding, &field.value),
                     field.go_name
                 );
             }
@@ -342,7 +347,7 @@ fn write_codec(out: &mut String, binding: &Binding, value: &Value) {
 		gwEnc{}(w, v[k])
 	}}
 	w.leave()",
-                elem.mangled()
+                codec(binding, elem)
             );
         }
     }
@@ -355,7 +360,12 @@ fn write_codec(out: &mut String, binding: &Binding, value: &Value) {
 
 /// The name of the C function exported for `func`.
 pub fn export_name(func: &BoundFunc, binding: &Binding) -> String {
-    format!("gw_{}", func.c_name(binding))
+    format!("gw_{}{}", binding.prefix, func.c_name(binding))
+}
+
+/// The name of the Go export behind `copy.copy` of the handle class `handle`.
+pub fn copy_export_name(handle: &BoundHandle, binding: &Binding) -> String {
+    format!("gw_{}{}_copy", binding.prefix, handle.go_name)
 }
 
 /// Writes the export of `func`. `drops`: handles travel inside encoded values, so a result that
@@ -442,7 +452,7 @@ fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc, drops: bool
             let _ = writeln!(
                 out,
                 "\ta{i}, err{i} := gwDec{}(gwNewReader(p{i}, p{i}Len))\n\tif err{i} != nil {{\n\t\t*gwArgErr = gwArgMessage(\"{}\", err{i})\n\t\treturn\n\t}}",
-                p.value.mangled(),
+                codec(binding, &p.value),
                 p.py_name
             );
         }
@@ -467,7 +477,7 @@ fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc, drops: bool
         let _ = writeln!(
             out,
             "\tvar w{i} gwWriter\n\tgwEnc{}(&w{i}, v{i})",
-            func.results[i].mangled()
+            codec(binding, &func.results[i])
         );
     }
     let nesting: Vec<usize> = (encoded.iter().copied())
@@ -493,12 +503,168 @@ fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc, drops: bool
     let _ = writeln!(out, "}}\n");
 }
 
-/// Renders `main.go` of the generated package.
+/// The runtime fragments the generated Go needs.
+#[derive(Debug, Default, Clone, Copy)]
+struct Needs {
+    /// A `*T` with methods crosses: the handle table.
+    handles: bool,
+    /// A list, dict, struct or time value crosses: the compact encoding.
+    codecs: bool,
+    /// A dict crosses (its encoder sorts the keys).
+    maps: bool,
+    /// `time.Duration` or `time.Time` crosses.
+    time: bool,
+    /// A handle crosses inside an encoded value.
+    handle_codec: bool,
+    /// An array crosses (its decoder formats a message).
+    arrays: bool,
+}
+
+impl Needs {
+    fn of(binding: &Binding) -> Self {
+        let codecs = codec_values(binding);
+        let any = |f: fn(&Kind) -> bool| codecs.iter().any(|v| f(&v.kind));
+        Self {
+            handles: !binding.handles.is_empty(),
+            codecs: !codecs.is_empty(),
+            maps: any(|k| matches!(k, Kind::Map(_))),
+            time: any(|k| matches!(k, Kind::Duration | Kind::Time)),
+            handle_codec: any(|k| matches!(k, Kind::Handle(_))),
+            arrays: any(|k| matches!(k, Kind::Array(..))),
+        }
+    }
+
+    fn union(self, other: Self) -> Self {
+        Self {
+            handles: self.handles || other.handles,
+            codecs: self.codecs || other.codecs,
+            maps: self.maps || other.maps,
+            time: self.time || other.time,
+            handle_codec: self.handle_codec || other.handle_codec,
+            arrays: self.arrays || other.arrays,
+        }
+    }
+
+    /// The standard packages the runtime fragments import.
+    fn runtime_imports(self) -> Vec<&'static str> {
+        let mut imports = vec!["fmt", "unsafe"];
+        if self.handles {
+            imports.extend(["sync", "sync/atomic"]);
+        }
+        if self.codecs {
+            imports.extend(["encoding/binary", "math", "strconv"]);
+        }
+        if self.time {
+            imports.push("time");
+        }
+        imports
+    }
+
+    /// The standard packages a package's shims and codecs import.
+    fn package_imports(self) -> Vec<&'static str> {
+        let mut imports = Vec::new();
+        if self.arrays {
+            imports.push("fmt");
+        }
+        if self.maps {
+            imports.push("sort");
+        }
+        if self.time {
+            imports.push("time");
+        }
+        imports
+    }
+}
+
+/// The first lines of every generated Go file. The build constraint sets the file's language
+/// version (go1.21: generics, `unsafe.Slice`, `min`) whatever the `go` line of the go.mod it is
+/// built under says: a module may declare `go 1.11`, or none.
+const FILE_START: &str = "//go:build go1.21\n\n// Code generated by gowright. DO NOT EDIT.\n";
+
+/// The cgo preamble of a generated file; `ldflags` adds the link flags (once per package).
+fn write_preamble(out: &mut String, ldflags: bool) {
+    out.push_str("/*\n");
+    if ldflags {
+        out.push_str("#cgo linux LDFLAGS: -ldl\n");
+    }
+    let _ = writeln!(
+        out,
+        "#include <stdint.h>\n#include <stdlib.h>\n\n// How deep lists, dicts and structs may nest in a value crossing either way (the glue sees\n// it too, through _cgo_export.h).\n#define GW_MAX_DEPTH {MAX_DEPTH}\n*/\nimport \"C\"\n"
+    );
+}
+
+/// An import block of `std` (sorted, deduplicated) and, when given, the user's package.
+fn write_imports(out: &mut String, mut std: Vec<&str>, user: Option<&str>) {
+    std.sort_unstable();
+    std.dedup();
+    out.push_str("import (\n");
+    for import in std {
+        let _ = writeln!(out, "\t\"{import}\"");
+    }
+    if let Some(path) = user {
+        let _ = writeln!(out, "\n\t{GO_PACKAGE_ALIAS} \"{path}\"");
+    }
+    out.push_str(")\n\n");
+}
+
+/// The runtime fragments `needs` asks for.
+fn write_runtime(out: &mut String, needs: Needs) {
+    out.push_str(RUNTIME);
+    if needs.handles {
+        out.push_str(HANDLE_RUNTIME);
+    }
+    if needs.codecs {
+        out.push_str(CODEC_RUNTIME);
+    }
+    if needs.time {
+        out.push_str(TIME_RUNTIME);
+    }
+    if needs.handle_codec {
+        out.push_str(HANDLE_CODEC_RUNTIME);
+    }
+}
+
+/// What is generated for one package: its class names, codecs, exports and copiers.
+fn write_package(out: &mut String, binding: &Binding) {
+    let codecs = codec_values(binding);
+    if !codecs.is_empty() {
+        let names: Vec<String> = binding
+            .structs
+            .iter()
+            .map(|s| format!("{:?}", s.go_name))
+            .collect();
+        let _ = writeln!(
+            out,
+            "// gw{p}ClassNames names the struct classes by index, for error messages.\nvar gw{p}ClassNames = []string{{{}}}\n",
+            names.join(", "),
+            p = binding.prefix
+        );
+    }
+    for value in &codecs {
+        write_codec(out, binding, value);
+    }
+    let drops = codecs.iter().any(|v| matches!(v.kind, Kind::Handle(_)));
+    for func in &binding.functions {
+        write_func(out, binding, func, drops);
+    }
+    for handle in &binding.handles {
+        write_copy(out, binding, handle);
+    }
+}
+
+/// `out` with one newline at its end.
+fn finish(mut out: String) -> String {
+    let trimmed = out.trim_end().len();
+    out.truncate(trimmed);
+    out.push('\n');
+    out
+}
+
+/// Renders `main.go` of the generated package of one Go package: the runtime and the shims.
 pub fn render(binding: &Binding) -> String {
-    let mut out = String::new();
+    let mut out = String::from(FILE_START);
     out.push_str(
-        "// Code generated by gowright. DO NOT EDIT.\n\
-         //\n\
+        "//\n\
          // The cgo exports the CPython glue (glue.c) calls: one per bound function of\n",
     );
     let _ = writeln!(
@@ -508,80 +674,61 @@ pub fn render(binding: &Binding) -> String {
     );
     out.push_str("// GoPanic, and a non-nil error into a message for GoError.\n");
     out.push_str("package main\n\n");
-    let _ = writeln!(
-        out,
-        "/*\n#cgo linux LDFLAGS: -ldl\n#include <stdint.h>\n#include <stdlib.h>\n\n// How deep lists, dicts and structs may nest in a value crossing either way (glue.c sees\n// it too, through _cgo_export.h).\n#define GW_MAX_DEPTH {MAX_DEPTH}\n*/\nimport \"C\"\n"
+    write_preamble(&mut out, true);
+    let needs = Needs::of(binding);
+    let mut imports = needs.runtime_imports();
+    imports.extend(needs.package_imports());
+    write_imports(&mut out, imports, Some(&binding.import_path));
+    write_runtime(&mut out, needs);
+    write_package(&mut out, binding);
+    finish(out)
+}
+
+/// Renders `gowright_runtime.go` of the generated package of several Go packages: the runtime
+/// their shims share (one Go runtime, one handle table).
+pub fn render_runtime(bindings: &[Binding]) -> String {
+    let mut out = String::from(FILE_START);
+    out.push_str(
+        "//\n// The runtime the shims of every package of this extension module share (the files\n",
     );
-    let mut imports = vec!["fmt", "unsafe"];
-    if !binding.handles.is_empty() {
-        imports.extend(["sync", "sync/atomic"]);
-    }
-    let codecs = codec_values(binding);
-    if !codecs.is_empty() {
-        imports.extend(["encoding/binary", "math", "strconv"]);
-    }
-    if codecs.iter().any(|v| matches!(v.kind, Kind::Map(_))) {
-        imports.push("sort");
-    }
-    if codecs
-        .iter()
-        .any(|v| matches!(v.kind, Kind::Duration | Kind::Time))
-    {
-        imports.push("time");
-    }
-    imports.sort_unstable();
-    out.push_str("import (\n");
-    for import in imports {
-        let _ = writeln!(out, "\t\"{import}\"");
-    }
+    out.push_str("// pkg_*.go, one per Go package bound).\npackage main\n\n");
+    write_preamble(&mut out, true);
+    let needs = (bindings.iter().map(Needs::of)).fold(Needs::default(), Needs::union);
+    write_imports(&mut out, needs.runtime_imports(), None);
+    write_runtime(&mut out, needs);
+    finish(out)
+}
+
+/// Renders the file of one of several packages (`pkg_<sub-module>.go`): its shims, whose
+/// names start with `binding.prefix`.
+pub fn render_package(binding: &Binding) -> String {
+    let mut out = String::from(FILE_START);
     let _ = writeln!(
         out,
-        "\n\t{GO_PACKAGE_ALIAS} \"{}\"\n)\n",
+        "//\n// The cgo exports the CPython glue (glue_{}.c) calls for {}: one per\n// bound function, each with the GIL released; see gowright_runtime.go.",
+        binding.prefix.trim_end_matches('_'),
         binding.import_path
     );
-    out.push_str(RUNTIME);
-    if !binding.handles.is_empty() {
-        out.push_str(HANDLE_RUNTIME);
+    out.push_str("package main\n\n");
+    write_preamble(&mut out, false);
+    let std = Needs::of(binding).package_imports();
+    write_imports(&mut out, std.clone(), Some(&binding.import_path));
+    if !std.is_empty() {
+        // Which of these a package's codecs use depends on its types; the import of an
+        // unused package is an error in Go.
+        out.push_str("// Every import is used, whichever codecs this file has.\nvar (\n");
+        for import in std {
+            let use_of = match import {
+                "fmt" => "fmt.Sprint",
+                "sort" => "sort.Strings",
+                _ => "time.Unix",
+            };
+            let _ = writeln!(out, "\t_ = {use_of}");
+        }
+        out.push_str(")\n\n");
     }
-    let codecs = codec_values(binding);
-    if !codecs.is_empty() {
-        out.push_str(CODEC_RUNTIME);
-    }
-    if codecs
-        .iter()
-        .any(|v| matches!(v.kind, Kind::Duration | Kind::Time))
-    {
-        out.push_str(TIME_RUNTIME);
-    }
-    if codecs.iter().any(|v| matches!(v.kind, Kind::Handle(_))) {
-        out.push_str(HANDLE_CODEC_RUNTIME);
-    }
-    if !codecs.is_empty() {
-        let names: Vec<String> = binding
-            .structs
-            .iter()
-            .map(|s| format!("{:?}", s.go_name))
-            .collect();
-        let _ = writeln!(
-            out,
-            "// gwClassNames names the struct classes by index, for error messages.\nvar gwClassNames = []string{{{}}}\n",
-            names.join(", ")
-        );
-    }
-    for value in &codecs {
-        write_codec(&mut out, binding, value);
-    }
-    let drops = codecs.iter().any(|v| matches!(v.kind, Kind::Handle(_)));
-    for func in &binding.functions {
-        write_func(&mut out, binding, func, drops);
-    }
-    for handle in &binding.handles {
-        write_copy(&mut out, handle);
-    }
-    let trimmed = out.trim_end().len();
-    out.truncate(trimmed);
-    out.push('\n');
-    out
+    write_package(&mut out, binding);
+    finish(out)
 }
 
 /// How deep lists, dicts and structs may nest in a value that crosses, as an argument (the
@@ -592,15 +739,16 @@ pub const MAX_DEPTH: u32 = 200;
 /// `gw_<T>_copy`, the export behind `copy.copy` and `copy.deepcopy` of the handle class `T`:
 /// a new handle to the same Go pointer, or (`deep`) to a shallow Go copy of the value it points
 /// to (`v := *p`), unless the type holds a lock, which must not be copied.
-fn write_copy(out: &mut String, handle: &BoundHandle) {
+fn write_copy(out: &mut String, binding: &Binding, handle: &BoundHandle) {
     let name = &handle.go_name;
+    let export = copy_export_name(handle, binding);
     let _ = writeln!(
         out,
-        "// gw_{name}_copy makes a new handle for copy.copy of a {name} (the same Go value) or, with\n// deep, for copy.deepcopy (a new Go value: a shallow copy, `v := *p`)."
+        "// {export} makes a new handle for copy.copy of a {name} (the same Go value) or, with\n// deep, for copy.deepcopy (a new Go value: a shallow copy, `v := *p`)."
     );
     let _ = writeln!(
         out,
-        "//\n//export gw_{name}_copy\nfunc gw_{name}_copy(recv C.uint64_t, deep C.int, out *C.uint64_t, gwArgErr **C.char) {{"
+        "//\n//export {export}\nfunc {export}(recv C.uint64_t, deep C.int, out *C.uint64_t, gwArgErr **C.char) {{"
     );
     let _ = writeln!(
         out,

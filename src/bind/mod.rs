@@ -118,6 +118,46 @@ mod tests {
         ");
     }
 
+    /// One of several packages of one extension module: every global name carries the
+    /// package's prefix, and the sub-package loads its module from the root module's file.
+    #[test]
+    fn generated_sources_of_one_of_several_packages() {
+        let binding = super::api::Binding {
+            prefix: "demo_".into(),
+            ..super::api::plan(&dump())
+        };
+        let go = super::gen_go::render_package(&binding);
+        assert!(go.starts_with("//go:build go1.21\n"), "{go}");
+        assert!(go.contains("//export gw_demo_Add\n"), "{go}");
+        assert!(go.contains("func gw_demo_Conn_copy("), "{go}");
+        assert!(go.contains("gwDecdemo_"), "{go}");
+        assert!(
+            !go.contains("func main()"),
+            "the runtime is in gowright_runtime.go"
+        );
+        let runtime = super::gen_go::render_runtime(std::slice::from_ref(&binding));
+        assert!(runtime.contains("func main() {}"));
+        assert!(runtime.contains("func gw_release_handle("));
+        let glue = super::gen_c::render_submodule(&binding, "pkg.demo", "_demo", "pkg._pkg");
+        assert!(glue.contains("#define GW_ROOT_MODULE \"pkg._pkg\""));
+        assert!(glue.contains("PyMODINIT_FUNC PyInit__demo(void)"));
+        assert!(glue.contains("gw_demo_Conn_copy, "));
+        let root = super::gen_c::render_root("pkg", "_pkg", "Bindings of a and b.");
+        assert!(root.contains("PyMODINIT_FUNC PyInit__pkg(void)"));
+        insta::assert_snapshot!(
+            "sub __init__.py",
+            super::gen_py::render_sub_init(&binding, "_demo", "_pkg")
+        );
+        insta::assert_snapshot!(
+            "root __init__.py",
+            super::gen_py::render_root_init(
+                "Bindings of a and b.",
+                "_pkg",
+                &["demo".into(), "other".into()]
+            )
+        );
+    }
+
     #[test]
     fn generated_sources() {
         let binding = super::api::plan(&dump());

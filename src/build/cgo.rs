@@ -344,6 +344,7 @@ fn build_module(
         init: gen_cgo::render_init(&binding, &ext_name),
         stub: gen_cgo::render_stub(&binding),
         types: (!binding.structs.is_empty()).then(|| gen_cgo::render_types(&binding)),
+        subpackages: Vec::new(),
     };
     super::extension::package_wheels(cfg, plan, &abis, built, module, &ext_name, &files, floor)
 }

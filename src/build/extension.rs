@@ -36,6 +36,9 @@ pub struct PackageFiles {
     pub stub: String,
     /// `_types.py`, when the package has classes.
     pub types: Option<String>,
+    /// The sub-packages of an extension module of several Go packages, by name: each with its
+    /// `__init__.py`, the stub of its module (`_<name>.pyi`) and its `_types.py`.
+    pub subpackages: Vec<(String, PackageFiles)>,
 }
 
 /// The wheel files of each ABI's module (as [`Extension::build`] returned them): the package
@@ -63,6 +66,22 @@ pub fn package_wheels(
             ];
             if let Some(types) = &files.types {
                 generated.push(GeneratedFile::new("_types.py", types.clone()));
+            }
+            for (sub, sub_files) in &files.subpackages {
+                generated.push(GeneratedFile::new(
+                    format!("{sub}/__init__.py"),
+                    sub_files.init.clone(),
+                ));
+                generated.push(GeneratedFile::new(
+                    format!("{sub}/_{sub}.pyi"),
+                    sub_files.stub.clone(),
+                ));
+                if let Some(types) = &sub_files.types {
+                    generated.push(GeneratedFile::new(
+                        format!("{sub}/_types.py"),
+                        types.clone(),
+                    ));
+                }
             }
             add_package(
                 &mut wheel,
@@ -162,7 +181,9 @@ impl Extension<'_> {
     pub fn build(&self, abi: &AbiBuild) -> anyhow::Result<(String, audit::BinaryInfo, Vec<u8>)> {
         let (cfg, go, plan, target, ext_name) =
             (self.cfg, self.go, self.plan, self.target, self.ext_name);
-        let mut cflags = "-O2".to_string();
+        // A function the glue calls undeclared would be assumed to return int, which truncates
+        // a pointer: gcc only warns about it, so make it an error.
+        let mut cflags = "-O2 -Werror=implicit-function-declaration".to_string();
         let (ext_file, out_dir) = match &abi.interpreter {
             // CPython finds an abi3 module as `name.abi3.so`, on Windows as `name.pyd`.
             None if abi.abi == PythonAbi::Abi3 => (

@@ -28,6 +28,7 @@ pub use plan::{BuildOptions, BuildPlan, BuiltWheel, TargetSelection};
 use wheel::KindOutput;
 
 use crate::archive::AtomicFile;
+use crate::config::go_package::GoPackageSpec;
 use crate::config::{Bindings, ProjectConfig};
 use crate::error::UserError;
 use crate::go::GoToolchain;
@@ -276,6 +277,41 @@ fn build_kind(
         }
         Ok(())
     };
+    // Several packages, or one of another module, are bound as one `lib` extension module.
+    let only_lib = plan.go_packages.len() > 1
+        || cfg
+            .tool
+            .go_packages
+            .iter()
+            .any(|p| matches!(p, GoPackageSpec::Import(_)));
+    let list_all = || -> anyhow::Result<Vec<crate::go::GoPackage>> {
+        let mut packages = vec![list()?];
+        for (i, pattern) in plan.go_packages.iter().enumerate().skip(1) {
+            packages.push(go.list_package_cached(
+                &cfg.root,
+                pattern,
+                target,
+                &plan.tags,
+                &plan.target_dir(target).join(format!("go-list-{i}.json")),
+            )?);
+        }
+        Ok(packages)
+    };
+    if only_lib {
+        let kind = cfg.tool.bindings.unwrap_or(Bindings::Lib);
+        if kind != Bindings::Lib {
+            return Err(UserError::new(format!(
+                "`tool.gowright.go-package` = {:?} binds {}, which only bindings = \"lib\" can, not bindings = \"{}\"",
+                plan.go_packages.join(", "),
+                if plan.go_packages.len() > 1 { "several Go packages" } else { "a package by import path" },
+                kind.as_str()
+            ))
+            .hint("set bindings = \"lib\", or name one Go package of the project by its directory, e.g. go-package = \"./cmd/tool\"")
+            .into());
+        }
+        ctypes_elsewhere("lib")?;
+        return lib::build(cfg, go, plan, target, &list_all()?, printer);
+    }
     match cfg.tool.bindings {
         Some(Bindings::Bin) => {
             ctypes_elsewhere("bin")?;
@@ -290,7 +326,7 @@ fn build_kind(
         }
         Some(Bindings::Lib) => {
             ctypes_elsewhere("lib")?;
-            lib::build(cfg, go, plan, target, &list()?, printer)
+            lib::build(cfg, go, plan, target, &[list()?], printer)
         }
         Some(Bindings::Cgo) => cgo::build(cfg, go, plan, target, &list()?, printer),
         Some(Bindings::Capi) => {
@@ -320,7 +356,7 @@ fn build_kind(
                 Ok(vec![bin::build(cfg, go, plan, target, printer)?])
             } else {
                 ctypes_elsewhere("lib")?;
-                lib::build(cfg, go, plan, target, &package, printer)
+                lib::build(cfg, go, plan, target, &[package], printer)
             }
         }
     }

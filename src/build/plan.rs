@@ -36,8 +36,11 @@ pub enum TargetSelection {
 #[derive(Debug, Clone)]
 pub struct BuildPlan {
     pub targets: Vec<Target>,
-    /// The Go package directory, relative to the project root (`./cmd/tool`).
+    /// The Go package as the go command takes it: a directory relative to the project root
+    /// (`./cmd/tool`) or an import path; the first of `go_packages`.
     pub go_package: String,
+    /// Every Go package built (several for a `lib` of several packages).
+    pub go_packages: Vec<String>,
     pub binary_name: String,
     pub module_name: String,
     pub ldflags: Vec<String>,
@@ -104,14 +107,12 @@ impl BuildPlan {
         }
         // Items are in Go's own -ldflags syntax (quotes group words: "-X 'main.x=a b'").
         ldflags.extend(cfg.tool.ldflags.iter().cloned());
-        let go_package = if cfg.tool.go_package == "." || cfg.tool.go_package.starts_with("./") {
-            cfg.tool.go_package.clone()
-        } else {
-            format!("./{}", cfg.tool.go_package)
-        };
+        let go_packages: Vec<String> = cfg.tool.go_packages.iter().map(|p| p.pattern()).collect();
+        let go_package = go_packages[0].clone();
         Ok(Self {
             targets,
             go_package,
+            go_packages,
             binary_name: cfg.binary_name(),
             module_name: cfg.module_name(),
             ldflags,
@@ -197,7 +198,7 @@ impl BuildPlan {
 impl std::fmt::Display for BuildPlan {
     /// The plan as `--dry-run` prints it.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        writeln!(f, "go package:   {}", self.go_package)?;
+        writeln!(f, "go package:   {}", self.go_packages.join(", "))?;
         writeln!(f, "command:      {}", self.binary_name)?;
         writeln!(f, "python:       {}", self.module_name)?;
         writeln!(f, "ldflags:      {}", self.ldflags.join(" "))?;

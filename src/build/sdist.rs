@@ -16,7 +16,7 @@ use crate::sources::{self, SourceSet};
 /// Finds the `go.mod` governing the Go package of the project, and refuses one outside the
 /// project: an sdist can only carry files below its root.
 pub fn find_go_mod(cfg: &ProjectConfig) -> Result<PathBuf, UserError> {
-    let package_dir = cfg.root.join(&cfg.tool.go_package);
+    let package_dir = cfg.tool.package_dir(&cfg.root);
     if !package_dir.is_dir() {
         return Err(UserError::new(format!(
             "`tool.gowright.go-package` = \"{}\" is not a directory of the project",
@@ -142,11 +142,7 @@ fn check_build_inputs(
     {
         needed.push(go_sum);
     }
-    let package = if cfg.tool.go_package.starts_with("./") || cfg.tool.go_package == "." {
-        cfg.tool.go_package.clone()
-    } else {
-        format!("./{}", cfg.tool.go_package)
-    };
+    let packages: Vec<String> = cfg.tool.go_packages.iter().map(|p| p.pattern()).collect();
     match GoToolchain::locate().and_then(|go| {
         go.for_project(cfg, printer)
             .map_err(|e| UserError::new(format!("{e:#}")))
@@ -158,9 +154,13 @@ fn check_build_inputs(
                     .targets
                     .iter()
                     .map(|&target| {
-                        let (go, package, root) = (&go, &package, &real_root);
+                        let (go, packages, root) = (&go, &packages, &real_root);
                         scope.spawn(move || {
-                            go.build_inputs(root, package, target, &cfg.tool.tags)
+                            let mut files = Vec::new();
+                            for package in packages {
+                                files.extend(go.build_inputs(root, package, target, &cfg.tool.tags)?);
+                            }
+                            Ok(files)
                         })
                     })
                     .collect();

@@ -2,6 +2,7 @@
 
 pub mod cgo;
 pub mod fields;
+pub mod go_package;
 pub mod project;
 pub mod tool;
 
@@ -130,14 +131,17 @@ impl ProjectConfig {
                 )
             })?;
         }
-        // The Go package is compiled into the artefacts: it must be the project's own.
-        project_files::resolve(
-            root,
-            Path::new(&tool.go_package),
-            "tool.gowright.go-package",
-            project_files::Kind::Directory,
-        )
-        .map_err(|e| in_file(e, &shown))?;
+        // A directory's Go package is compiled into the artefacts: it must be the project's
+        // own. (An import path is resolved by the go command, from the modules go.mod requires.)
+        for dir in tool.go_packages.iter().filter_map(|p| p.dir()) {
+            project_files::resolve(
+                root,
+                Path::new(dir),
+                "tool.gowright.go-package",
+                project_files::Kind::Directory,
+            )
+            .map_err(|e| in_file(e, &shown))?;
+        }
         Ok(Self {
             root: root.to_path_buf(),
             pyproject_text: text,

@@ -63,7 +63,7 @@ pub const TOOL_KEYS: &[&str] = &[
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct RawToolConfig {
     pub bindings: Option<Bindings>,
-    pub go_package: Option<String>,
+    pub go_package: Option<super::go_package::RawGoPackages>,
     pub targets: Option<Vec<String>>,
     pub ldflags: Option<Vec<String>>,
     pub tags: Option<Vec<String>>,
@@ -87,8 +87,11 @@ pub struct RawToolConfig {
 pub struct ToolConfig {
     /// `None` means "decide from the Go package": a `main` package is `bin`.
     pub bindings: Option<Bindings>,
-    /// The Go package to build, relative to the project root (`.` or `./cmd/tool`).
+    /// The Go package to build as written: a directory relative to the project root (`.` or
+    /// `./cmd/tool`) or an import path; the first of [`Self::go_packages`].
     pub go_package: String,
+    /// Every Go package `go-package` names (one, or several for `lib`).
+    pub go_packages: Vec<super::go_package::GoPackageSpec>,
     /// What `--all-targets` builds.
     pub targets: Vec<Target>,
     /// Extra linker flags passed to `go build -ldflags`.
@@ -148,6 +151,18 @@ pub fn check_keys(table: &toml::Table) -> Result<(), UserError> {
     Ok(())
 }
 
+impl ToolConfig {
+    /// The directory whose `go.mod` governs the build: that of the first package `go-package`
+    /// names by directory, else the project's (whose module requires the packages named by
+    /// import path).
+    pub fn package_dir(&self, root: &std::path::Path) -> PathBuf {
+        match self.go_packages.iter().find_map(|p| p.dir()) {
+            Some(dir) => root.join(dir),
+            None => root.to_path_buf(),
+        }
+    }
+}
+
 impl RawToolConfig {
     /// Validates the raw table and fills in defaults.
     pub fn validate(self) -> Result<ToolConfig, UserError> {
@@ -155,13 +170,8 @@ impl RawToolConfig {
             None => DEFAULT_TARGETS.to_vec(),
             Some(list) => parse_targets(&list, "tool.gowright.targets")?,
         };
-        let go_package = self.go_package.unwrap_or_else(|| ".".to_string());
-        if go_package.is_empty() || go_package.starts_with('/') || go_package.contains('\\') {
-            return Err(UserError::new(format!(
-                "`tool.gowright.go-package` = {go_package:?} is not a relative path"
-            ))
-            .hint("give the directory of the Go package relative to pyproject.toml, e.g. \".\" or \"./cmd/tool\""));
-        }
+        let go_packages = super::go_package::validate(self.go_package)?;
+        let go_package = go_packages[0].as_written().to_string();
         if let Some(name) = &self.module_name {
             if !name.split('.').all(is_python_identifier) {
                 return Err(UserError::new(format!(
@@ -250,6 +260,7 @@ impl RawToolConfig {
         Ok(ToolConfig {
             bindings: self.bindings,
             go_package,
+            go_packages,
             targets,
             ldflags: self.ldflags.unwrap_or_default(),
             tags: self.tags.unwrap_or_default(),

@@ -16,7 +16,7 @@ pub fn needed(cfg: &ProjectConfig) -> bool {
     if std::env::var("GO111MODULE").is_ok_and(|v| v == "off") {
         return false;
     }
-    let package_dir = cfg.root.join(&cfg.tool.go_package);
+    let package_dir = cfg.tool.package_dir(&cfg.root);
     !package_dir
         .ancestors()
         .any(|d| d.join("go.mod").is_file() || d.join("go.work").is_file())

@@ -264,6 +264,7 @@ GW_PY_FUNC(int) PyType_IsSubtype(PyTypeObject *, PyTypeObject *);
 GW_PY_FUNC(const char *) PyUnicode_AsUTF8AndSize(PyObject *, Py_ssize_t *);
 GW_PY_FUNC(int) PyUnicode_CompareWithASCIIString(PyObject *, const char *);
 GW_PY_FUNC(PyObject *) PyUnicode_DecodeUTF8(const char *, Py_ssize_t, const char *);
+GW_PY_FUNC(PyObject *) PyUnicode_FromFormat(const char *, ...);
 GW_PY_FUNC(PyObject *) PyUnicode_FromStringAndSize(const char *, Py_ssize_t);
 
 #ifdef GW_ABI3T

@@ -62,12 +62,12 @@ type GoTyped struct {
 }
 
 // dumpExports reads the `//export` functions of the package in dir.
-func dumpExports(dir, tags string) (*ExportsDump, error) {
+func dumpExports(dir, pattern, tags string) (*ExportsDump, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, err
 	}
-	pkgs, err := goList(abs, tags)
+	pkgs, err := goList(abs, pattern, tags)
 	if err != nil {
 		return nil, err
 	}

@@ -92,9 +92,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	flags.SetOutput(stderr)
 	tags := flags.String("tags", "", "comma-separated list of build tags, as for `go build -tags`")
 	exports := flags.Bool("exports", false, "print the //export functions of a main package instead (see exports.go)")
+	pattern := flags.String("package", ".", "the package to read, as the go command names it in <dir>: \".\", or an import path of a module that <dir>'s go.mod requires")
 	flags.Usage = func() {
-		fmt.Fprintln(stderr, "usage: apidump [-tags a,b] [-exports] <package dir>")
-		fmt.Fprintln(stderr, "Prints the exported API of the Go package in <package dir> as JSON.")
+		fmt.Fprintln(stderr, "usage: apidump [-tags a,b] [-exports] [-package import/path] <dir>")
+		fmt.Fprintln(stderr, "Prints the exported API of the Go package in <dir> (or of -package, seen from <dir>) as JSON.")
 		flags.PrintDefaults()
 	}
 	if err := flags.Parse(args); err != nil {
@@ -107,9 +108,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	var api any
 	var err error
 	if *exports {
-		api, err = dumpExports(flags.Arg(0), *tags)
+		api, err = dumpExports(flags.Arg(0), *pattern, *tags)
 	} else {
-		api, err = dump(flags.Arg(0), *tags)
+		api, err = dump(flags.Arg(0), *pattern, *tags)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "apidump: %v\n", err)
@@ -268,7 +269,7 @@ type listedPackage struct {
 }
 
 // dump loads the package in dir and returns its API.
-func dump(dir, tags string) (*API, error) {
+func dump(dir, pattern, tags string) (*API, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, err
@@ -278,7 +279,7 @@ func dump(dir, tags string) (*API, error) {
 	} else if !info.IsDir() {
 		return nil, fmt.Errorf("%s is not a directory", abs)
 	}
-	pkgs, err := goList(abs, tags)
+	pkgs, err := goList(abs, pattern, tags)
 	if err != nil {
 		return nil, err
 	}
@@ -316,9 +317,9 @@ func dump(dir, tags string) (*API, error) {
 	return d.api, nil
 }
 
-// goList runs `go list -deps -json` on the package in dir and returns the
-// package and all its dependencies, each after its own dependencies.
-func goList(dir, tags string) ([]*listedPackage, error) {
+// goList runs `go list -deps -json` on pattern ("." or an import path) in dir and
+// returns the package and all its dependencies, each after its own dependencies.
+func goList(dir, pattern, tags string) ([]*listedPackage, error) {
 	goCmd := os.Getenv("GOWRIGHT_GO")
 	if goCmd == "" {
 		goCmd = "go"
@@ -327,7 +328,7 @@ func goList(dir, tags string) ([]*listedPackage, error) {
 	if tags != "" {
 		args = append(args, "-tags="+tags)
 	}
-	args = append(args, "--", ".")
+	args = append(args, "--", pattern)
 	cmd := exec.Command(goCmd, args...)
 	cmd.Dir = dir
 	var stdout, stderr bytes.Buffer
