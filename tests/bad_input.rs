@@ -1168,6 +1168,70 @@ fn tool_values() {
             ..BASE
         },
         Case {
+            name: "go-package-empty-list",
+            tool: "go-package = []",
+            expect: &["`tool.gowright.go-package` is an empty list"],
+            ..BASE
+        },
+        Case {
+            name: "go-package-not-a-string",
+            tool: "go-package = { path = \".\" }",
+            expect: &["go-package", "a string or a list of strings"],
+            ..BASE
+        },
+        Case {
+            name: "go-package-twice",
+            tool: "go-package = [\".\", \"./\"]",
+            expect: &["`tool.gowright.go-package` names \"./\" twice"],
+            ..BASE
+        },
+        Case {
+            name: "go-package-bad-import-path",
+            tool: "go-package = \"example.com/a b\"",
+            expect: &["\"example.com/a b\" is not a valid Go import path"],
+            ..BASE
+        },
+        Case {
+            name: "go-package-import-path-not-required",
+            tool: "bindings = \"lib\"\ngo-package = \"example.com/not/required\"",
+            args: &["build"],
+            expect: &[
+                "example.com/not/required",
+                "no required module provides package",
+                "run `go get`",
+            ],
+            ..BASE
+        },
+        Case {
+            name: "go-package-list-for-bin",
+            tool: "bindings = \"bin\"\ngo-package = [\".\", \"./lib\"]",
+            files: &[("lib/lib.go", "package lib\n\nfunc One() int { return 1 }\n")],
+            args: &["build"],
+            expect: &[
+                "binds several Go packages",
+                "only bindings = \"lib\" can",
+                "set bindings = \"lib\"",
+            ],
+            ..BASE
+        },
+        Case {
+            name: "go-package-list-two-of-one-name",
+            tool: "go-package = [\"./a/util\", \"./b/util\"]",
+            files: &[
+                (
+                    "a/util/u.go",
+                    "package util\n\nfunc One() int { return 1 }\n",
+                ),
+                (
+                    "b/util/u.go",
+                    "package util\n\nfunc Two() int { return 2 }\n",
+                ),
+            ],
+            args: &["build"],
+            expect: &["are both named `util`", "a project of its own"],
+            ..BASE
+        },
+        Case {
             name: "go-package-symlink-outside",
             tool: "go-package = \"./cmd\"",
             setup: Some(cmd_dir_outside),

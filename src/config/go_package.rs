@@ -3,7 +3,8 @@
 //! An entry is a directory of the project (`"."`, `"./cmd/tool"`, `"pkg/example"`) or the
 //! import path of a package of a module the project's `go.mod` requires
 //! (`"github.com/google/uuid"`), told apart as the go command tells them apart: a path that
-//! starts with `.` is a directory, one whose first element holds a dot is an import path. A
+//! starts with `.` is a directory, one whose first element holds a dot is an import path
+//! (unless the project has a file or directory of that name: `main.go` is a path). A
 //! list of entries (`bindings = "lib"` only) becomes one extension module with a Python
 //! sub-module per package.
 
@@ -57,10 +58,16 @@ impl GoPackageSpec {
     /// The package as the go command takes it: `./dir` or the import path.
     pub fn pattern(&self) -> String {
         match self {
-            Self::Dir(dir) if dir == "." || dir.starts_with("./") || dir.starts_with("../") => {
-                dir.clone()
+            Self::Dir(dir) => {
+                // `pkg/x/` and `./pkg/x` are the same directory as `./pkg/x`.
+                let dir = dir.trim_end_matches('/');
+                let dir = if dir.is_empty() { "." } else { dir };
+                if dir == "." || dir.starts_with("./") || dir.starts_with("../") {
+                    dir.to_string()
+                } else {
+                    format!("./{dir}")
+                }
             }
-            Self::Dir(dir) => format!("./{dir}"),
             Self::Import(path) => path.clone(),
         }
     }
@@ -159,6 +166,7 @@ mod tests {
         );
         assert_eq!(GoPackageSpec::parse("./go.pkg").unwrap(), dir("./go.pkg"));
         assert_eq!(dir("pkg/example").pattern(), "./pkg/example");
+        assert_eq!(dir("./pkg/example/").pattern(), "./pkg/example");
         assert_eq!(
             GoPackageSpec::parse("github.com/cespare/xxhash/v2").unwrap(),
             GoPackageSpec::Import("github.com/cespare/xxhash/v2".into())

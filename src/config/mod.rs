@@ -106,6 +106,16 @@ impl ProjectConfig {
             .unwrap_or_default()
             .validate()
             .map_err(|e| in_file(e, &shown))?;
+        // What exists in the project (`main.go`, `go.pkg/x`) is a path of it, whatever its
+        // dots say.
+        let mut tool = tool;
+        for spec in &mut tool.go_packages {
+            if let go_package::GoPackageSpec::Import(text) = spec
+                && std::fs::symlink_metadata(root.join(text.as_str())).is_ok()
+            {
+                *spec = go_package::GoPackageSpec::Dir(text.clone());
+            }
+        }
         if let Some(dir) = &tool.python_source {
             project_files::resolve(
                 root,
