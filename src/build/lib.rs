@@ -39,6 +39,15 @@ pub fn build(
     packages: &[GoPackage],
     printer: Printer,
 ) -> anyhow::Result<Vec<KindOutput>> {
+    for (spec, package) in cfg.tool.go_packages.iter().zip(packages) {
+        if package.name == "main" {
+            return Err(UserError::new(format!(
+                "`tool.gowright.go-package` = \"{spec}\" is a `main` package, which bindings = \"lib\" cannot bind"
+            ))
+            .hint("use bindings = \"bin\" to ship the command, or point `go-package` at a library package")
+            .into());
+        }
+    }
     let toolchain = CgoToolchain::for_build(target, go, plan.compatibility)?;
     if let Some(warning) = &toolchain.warning {
         printer.warn(warning);
@@ -106,13 +115,6 @@ fn bind(
     printer: Printer,
 ) -> anyhow::Result<(api::Binding, Vec<std::path::PathBuf>)> {
     let spec = &cfg.tool.go_packages[index];
-    if package.name == "main" {
-        return Err(UserError::new(format!(
-            "`tool.gowright.go-package` = \"{spec}\" is a `main` package, which bindings = \"lib\" cannot bind"
-        ))
-        .hint("use bindings = \"bin\" to ship the command, or point `go-package` at a library package")
-        .into());
-    }
     let own = matches!(spec, GoPackageSpec::Dir(_));
     if own {
         let module_dir = package.module.as_ref().and_then(|m| m.dir.clone());
