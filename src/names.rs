@@ -104,19 +104,6 @@ pub fn is_python_identifier(s: &str) -> bool {
         && !PYTHON_KEYWORDS.contains(&s)
 }
 
-/// Whether `name`, a top-level import name, is a module of Python's standard library, which
-/// `import name` finds before any installed package (the standard library comes first on
-/// `sys.path`, and built-in modules before any path).
-pub fn is_stdlib_module(name: &str) -> bool {
-    STDLIB_MODULES
-        .lines()
-        .filter(|line| !line.starts_with('#'))
-        .any(|line| line == name)
-}
-
-/// `sys.stdlib_module_names` of the CPythons gowright builds for, one name per line.
-const STDLIB_MODULES: &str = include_str!("stdlib_modules.txt");
-
 const PYTHON_KEYWORDS: &[&str] = &[
     "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
     "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
@@ -127,23 +114,6 @@ const PYTHON_KEYWORDS: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn standard_library_modules() {
-        for name in [
-            "uuid",
-            "json",
-            "sys",
-            "tomllib",
-            "distutils",
-            "annotationlib",
-        ] {
-            assert!(is_stdlib_module(name), "{name}");
-        }
-        for name in ["uuid_go", "requests", "", "The top-level modules"] {
-            assert!(!is_stdlib_module(name), "{name}");
-        }
-    }
 
     #[test]
     fn normalizes_and_escapes() {

@@ -127,12 +127,6 @@ fn build_wheels_inner(
     printer.detail(format!("using {} ({})", go.go.display(), go.version));
     let mut plan = BuildPlan::new(cfg, selection, go.host, out_dir)?;
     plan.editable = options.editable;
-    let top = plan.module_name.split('.').next().unwrap_or_default();
-    if crate::names::is_stdlib_module(top) {
-        printer.warn(format!(
-            "the import name `{top}` is a module of Python's standard library, which `import {top}` finds first: the installed package would be hidden by it; set `tool.gowright.module-name` to another name, e.g. \"{top}_go\""
-        ));
-    }
     plan.interpreters = options.interpreters.clone();
 
     printer.status(

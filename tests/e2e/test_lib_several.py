@@ -200,12 +200,6 @@ def test_several_packages_errors(gowright_bin, project):
             assert "hint:" in proc.stderr and hint in proc.stderr, (config, proc.stderr)
         assert "panicked" not in proc.stderr
         assert not list((proj / "dist").glob("*.whl")) if (proj / "dist").exists() else True
-    # An import name of the standard library's is warned about (and the build goes on).
-    pyproject.write_text(original.replace('module-name = "several"', 'module-name = "queue"')
-                         .replace(block, 'go-package = ["./shapes", "example.com/not/required"]\n'))
-    proc = gowright(gowright_bin, "build", cwd=proj, check=False)
-    assert "warning: the import name `queue` is a module of Python's standard library" in proc.stderr, proc.stderr
-    assert 'set `tool.gowright.module-name` to another name, e.g. "queue_go"' in proc.stderr
     # Two packages of one name: their sub-modules would collide.
     (proj / "other" / "stats").mkdir(parents=True)
     (proj / "other" / "stats" / "s.go").write_text("package stats\n\nfunc One() int { return 1 }\n")
