@@ -294,20 +294,102 @@ impl ConstValue {
 /// The alias under which the generated Go code imports the user's package.
 pub const GO_PACKAGE_ALIAS: &str = "userpkg";
 
-/// Converts a Go identifier to Python's snake_case: `ParseURL` → `parse_url`, `Add2` → `add2`.
+/// Words Go writes in mixed case that are one word in snake_case (`AllowIFrames` →
+/// `allow_iframes`, not `allow_i_frames`), matched case-sensitively, plural `s` allowed.
+const MIXED_CASE_WORDS: &[&str] = &[
+    "IFrame",
+    "OAuth",
+    "IPv4",
+    "IPv6",
+    "GraphQL",
+    "MySQL",
+    "PostgreSQL",
+    "SQLite",
+    "JavaScript",
+    "TypeScript",
+    "GitHub",
+    "GitLab",
+    "YouTube",
+    "iOS",
+    "macOS",
+    "WebAssembly",
+    "WebSocket",
+];
+
+/// Converts a Go identifier to Python's snake_case, keeping initialisms whole: `ParseURL` →
+/// `parse_url`, `HTTPServer` → `http_server`, `AllowStandardURLs` → `allow_standard_urls`
+/// (an initialism's plural), `AllowIFrames` → `allow_iframes`, `Add2` → `add2`.
 pub fn snake_case(name: &str) -> String {
     let chars: Vec<char> = name.chars().collect();
-    let mut out = String::with_capacity(name.len() + 4);
-    for (i, &c) in chars.iter().enumerate() {
-        if c.is_uppercase() && i > 0 {
-            let prev = chars[i - 1];
-            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
-            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
-                out.push('_');
+    // A word ends before the next one starts: collected, then joined with `_`.
+    let mut words: Vec<String> = Vec::new();
+    let mut word = String::new();
+    let boundary = |at: usize| chars.get(at).is_none_or(|c| !c.is_lowercase());
+    let mut i = 0;
+    while i < chars.len() {
+        // A mixed-case word of the list, itself a whole word (or its plural).
+        let known = MIXED_CASE_WORDS.iter().find_map(|w| {
+            let n = w.chars().count();
+            let matches = chars.len() >= i + n && chars[i..i + n].iter().copied().eq(w.chars());
+            let plural = matches && chars.get(i + n) == Some(&'s') && boundary(i + n + 1);
+            let starts = i == 0 || !chars[i].is_lowercase() || !chars[i - 1].is_alphabetic();
+            (matches && starts && (boundary(i + n) || plural)).then_some(n + usize::from(plural))
+        });
+        if let Some(n) = known {
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
             }
+            words.push(chars[i..i + n].iter().collect::<String>().to_lowercase());
+            i += n;
+            continue;
         }
-        out.extend(c.to_lowercase());
+        let c = chars[i];
+        if c == '_' {
+            // Go's own separator (`MAX_ITEMS`): the words are joined with one.
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            i += 1;
+            continue;
+        }
+        if c.is_uppercase() {
+            // A run of capitals: an initialism, then (unless it is the start of a capitalised
+            // word, as the last capital of `HTTPServer` is) the next word.
+            let mut end = i;
+            while end < chars.len() && chars[end].is_uppercase() {
+                end += 1;
+            }
+            let plural = end - i >= 2 && chars.get(end) == Some(&'s') && boundary(end + 1);
+            let run_end = if plural {
+                end + 1
+            } else if end - i >= 2 && chars.get(end).is_some_and(|n| n.is_lowercase()) {
+                end - 1
+            } else {
+                end
+            };
+            if run_end > i + 1 || plural {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+                words.push(chars[i..run_end].iter().collect::<String>().to_lowercase());
+                i = run_end;
+                continue;
+            }
+            // One capital starts a word.
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+        } else if c.is_ascii_digit() && words.last().is_some() && word.is_empty() {
+            // `UTF8`, `Add2`: a digit stays with the word before it.
+            word = words.pop().unwrap_or_default();
+        }
+        word.extend(c.to_lowercase());
+        i += 1;
     }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    let out = words.join("_");
     if is_python_identifier(&out) || out.is_empty() {
         out
     } else {
@@ -777,5 +859,25 @@ mod tests {
         assert_eq!(snake_case("Add2Ints"), "add2_ints");
         assert_eq!(snake_case("Class"), "class_");
         assert_eq!(snake_case("ID"), "id");
+        assert_eq!(snake_case("AllowStandardURLs"), "allow_standard_urls");
+        assert_eq!(snake_case("AllowIFrames"), "allow_iframes");
+        assert_eq!(snake_case("IFrame"), "iframe");
+        assert_eq!(snake_case("GetIPs"), "get_ips");
+        assert_eq!(snake_case("IDsByName"), "ids_by_name");
+        assert_eq!(snake_case("NewUUIDs"), "new_uuids");
+        assert_eq!(snake_case("UTF8Len"), "utf8_len");
+        assert_eq!(snake_case("ParseIPv6Zone"), "parse_ipv6_zone");
+        assert_eq!(snake_case("OAuthToken"), "oauth_token");
+        assert_eq!(snake_case("Sum64String"), "sum64_string");
+        assert_eq!(snake_case("XMLHttpRequest"), "xml_http_request");
+        assert_eq!(snake_case("ASet"), "a_set");
+        assert_eq!(snake_case("Bytes"), "bytes");
+        assert_eq!(snake_case("IsA"), "is_a");
+        assert_eq!(snake_case("MaxItems"), "max_items");
+        assert_eq!(snake_case("Stats"), "stats");
+        assert_eq!(snake_case("Goos"), "goos");
+        assert_eq!(snake_case("x"), "x");
+        assert_eq!(snake_case("MAX_ITEMS"), "max_items");
+        assert_eq!(snake_case("Max__Items"), "max_items");
     }
 }
