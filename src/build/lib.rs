@@ -179,7 +179,7 @@ fn bind(
             "the Go package {} exports no function gowright can bind",
             package.import_path
         ))
-        .hint("export functions whose parameters and results are bool, integers, floats, string, []byte or error")
+        .hint("export functions or methods whose parameters and results are bool, integers, floats, string, []byte, error, time.Time, time.Duration, exported structs, pointers to exported structs, or slices, arrays and string-keyed maps of these (the warnings above say why each declaration was left out)")
         .into());
     }
     let binding = api::Binding {
