@@ -115,7 +115,12 @@ fn bind(
     printer: Printer,
 ) -> anyhow::Result<(api::Binding, Vec<std::path::PathBuf>)> {
     let spec = &cfg.tool.go_packages[index];
-    let own = matches!(spec, GoPackageSpec::Dir(_));
+    // The project's own code (also when named by an import path of its module) is checked
+    // as such: nothing from outside the project may come in through a symlink.
+    let real_root = std::fs::canonicalize(&cfg.root).unwrap_or_else(|_| cfg.root.clone());
+    let own = matches!(spec, GoPackageSpec::Dir(_))
+        || package.dir.starts_with(&cfg.root)
+        || package.dir.starts_with(&real_root);
     if own {
         let module_dir = package.module.as_ref().and_then(|m| m.dir.clone());
         if !module_dir
