@@ -256,6 +256,19 @@ def install_for_windows(target_dir: Path, *requirements) -> None:
          "--only-binary=:all:", "--target", target_dir, *requirements])
 
 
+def check_on_arm64_and_windows(wheels: dict, code: str, rounds: str, *, arm64_root: Path,
+                               windows_python: Path, tmp_path: Path) -> None:
+    """Installs the abi3 wheels of linux/arm64 and windows/amd64 (`wheels`, by platform tag) and
+    runs `code` with the argument `rounds` under qemu and under wine; each run must print ok."""
+    site = tmp_path / "arm64-site"
+    install_for_arm64(site, wheels["manylinux2014_aarch64.manylinux_2_17_aarch64.whl"])
+    assert run_arm64(arm64_root, ["-c", code, rounds], pythonpath=site, cwd=tmp_path).stdout == "ok\n"
+    site = tmp_path / "win-site"
+    install_for_windows(site, wheels["win_amd64.whl"])
+    out = run_windows(windows_python, ["-c", code, rounds], pythonpath=site, cwd=tmp_path).stdout
+    assert out.replace("\r\n", "\n") == "ok\n", out
+
+
 @pytest.fixture(scope="session")
 def ft_python() -> Path:
     """Free-threaded CPython 3.13t (built once by `.ci/freethreaded-cpython.sh`, cached outside

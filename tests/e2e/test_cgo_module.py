@@ -12,16 +12,13 @@ from pathlib import Path
 from checks import check_wheel
 from conftest import (
     built_wheels,
+    check_on_arm64_and_windows,
     gowright,
-    install_for_arm64,
     install_for_py315,
-    install_for_windows,
     make_venv,
     offline_pip_env,
     run,
-    run_arm64,
     run_py315,
-    run_windows,
     tool,
     wheel_for,
 )
@@ -244,13 +241,9 @@ def test_generated_module_for_arm64_and_windows(gowright_bin, project, zig_env, 
         run([tool("abi3audit"), "--strict", "--report", wheel])
     with zipfile.ZipFile(wheels["win_amd64.whl"]) as zf:
         assert pe_machine(zf.read("geom/_geom.pyd")) == 0x8664
-    site = tmp_path / "arm64-site"
-    install_for_arm64(site, wheels["manylinux2014_aarch64.manylinux_2_17_aarch64.whl"])
-    assert run_arm64(arm64_root, ["-c", CHECK, "100"], pythonpath=site, cwd=tmp_path).stdout == "ok\n"
-    site = tmp_path / "win-site"
-    install_for_windows(site, wheels["win_amd64.whl"])
-    out = run_windows(windows_python, ["-c", CHECK, "100"], pythonpath=site, cwd=tmp_path).stdout
-    assert out.replace("\r\n", "\n") == "ok\n", out
+    check_on_arm64_and_windows(
+        wheels, CHECK, "100", arm64_root=arm64_root, windows_python=windows_python, tmp_path=tmp_path,
+    )
 
 
 def test_generated_module_for_macos(gowright_bin, project, zig_env):

@@ -12,15 +12,13 @@ from conftest import (
     build_and_install,
     built_wheels,
     gowright,
-    install_for_arm64,
-    install_for_windows,
+    check_on_arm64_and_windows,
     make_venv,
     offline_pip_env,
     run,
-    run_arm64,
-    run_windows,
     tool,
 )
+from checks import check_wheel
 
 #: Exercises every package of the several-lib fixture; `sys.argv[1]` rounds of threads.
 CHECK = EXPECT_ERRORS + """
@@ -149,13 +147,12 @@ def test_several_packages_for_arm64_and_windows(gowright_bin, project, zig_env, 
     wheels = {w.name.rsplit("-", 1)[-1]: w for w in built_wheels(proc) if "-abi3-" in w.name}
     assert sorted(wheels) == ["manylinux2014_aarch64.manylinux_2_17_aarch64.whl", "win_amd64.whl"], wheels
     assert [n for n in names_in(wheels["win_amd64.whl"]) if n.endswith(".pyd")] == ["several/_several.pyd"]
-    site = tmp_path / "arm64-site"
-    install_for_arm64(site, wheels["manylinux2014_aarch64.manylinux_2_17_aarch64.whl"])
-    assert run_arm64(arm64_root, ["-c", CHECK, "50"], pythonpath=site, cwd=tmp_path).stdout == "ok\n"
-    site = tmp_path / "win-site"
-    install_for_windows(site, wheels["win_amd64.whl"])
-    out = run_windows(windows_python, ["-c", CHECK, "50"], pythonpath=site, cwd=tmp_path).stdout
-    assert out.replace("\r\n", "\n") == "ok\n", out
+    for wheel in wheels.values():
+        check_wheel(wheel)
+        run([tool("abi3audit"), "--strict", "--report", wheel])
+    check_on_arm64_and_windows(
+        wheels, CHECK, "50", arm64_root=arm64_root, windows_python=windows_python, tmp_path=tmp_path,
+    )
 
 
 @pytest.mark.parametrize("go_line", ["go 1.16", None])
@@ -199,7 +196,7 @@ def test_several_packages_errors(gowright_bin, project):
         if hint:
             assert "hint:" in proc.stderr and hint in proc.stderr, (config, proc.stderr)
         assert "panicked" not in proc.stderr
-        assert not list((proj / "dist").glob("*.whl")) if (proj / "dist").exists() else True
+        assert not list(proj.glob("dist/*.whl")), config
     # Two packages of one name: their sub-modules would collide.
     (proj / "other" / "stats").mkdir(parents=True)
     (proj / "other" / "stats" / "s.go").write_text("package stats\n\nfunc One() int { return 1 }\n")
