@@ -42,6 +42,17 @@ enum Command {
     /// Hooks of the PEP 517 build backend (called by the `gowright` Python module).
     #[command(hide = true, subcommand)]
     Pep517(Pep517Command),
+    /// Make the import library of a Python DLL for Windows (run by gowright itself, with zig
+    /// named by ZIG_COMMAND).
+    #[command(hide = true, name = "python-import-library")]
+    PythonImportLibrary {
+        /// The target architecture: x86_64, aarch64 or x86.
+        arch: String,
+        /// The DLL without `.dll`: python3, python313, python313t.
+        dll: String,
+        /// Where to write `<dll>.lib`.
+        dir: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -319,6 +330,9 @@ fn run(command: Command, printer: Printer) -> anyhow::Result<()> {
             let venv = gowright::build::develop::find_venv(&cfg, args.venv.as_deref())?;
             gowright::build::develop::develop(&cfg, &venv, printer)?;
             println!("{}", venv.display());
+        }
+        Command::PythonImportLibrary { arch, dll, dir } => {
+            gowright::toolchain::windows_python::make_import_library(&arch, &dll, &dir)?;
         }
         Command::Pep517(hook) => {
             let cwd = Path::new(".");

@@ -34,8 +34,20 @@ pub fn inspect(
     target: Target,
     compat: Option<Compatibility>,
 ) -> Result<BinaryInfo, UserError> {
+    inspect_module(path, target, compat, "python3.dll")
+}
+
+/// [`inspect`] for an extension module that links with `python_dll` (`python3.dll` for abi3,
+/// `python313.dll` for the full API of 3.13 on Windows): importing any other Python DLL is an
+/// error.
+pub fn inspect_module(
+    path: &Path,
+    target: Target,
+    compat: Option<Compatibility>,
+    python_dll: &str,
+) -> Result<BinaryInfo, UserError> {
     let data = fs_err::read(path).map_err(|e| UserError::new(e.to_string()))?;
-    inspect_bytes(&data, target, compat).map_err(|e| e.in_file(path))
+    inspect_linked(&data, target, compat, python_dll).map_err(|e| e.in_file(path))
 }
 
 fn mismatch(target: Target, found: &str) -> UserError {
@@ -49,6 +61,16 @@ pub fn inspect_bytes(
     data: &[u8],
     target: Target,
     compat: Option<Compatibility>,
+) -> Result<BinaryInfo, UserError> {
+    inspect_linked(data, target, compat, "python3.dll")
+}
+
+/// Inspects an executable held in memory that may link with `python_dll` on Windows.
+fn inspect_linked(
+    data: &[u8],
+    target: Target,
+    compat: Option<Compatibility>,
+    python_dll: &str,
 ) -> Result<BinaryInfo, UserError> {
     let object = Object::parse(data)
         .map_err(|e| UserError::new(format!("not a readable executable: {e}")))?;
@@ -158,12 +180,12 @@ pub fn inspect_bytes(
             // A versioned python3XY.dll would tie an abi3 module to one CPython.
             if let Some(dll) = dlls.iter().find(|d| {
                 let lower = d.to_ascii_lowercase();
-                lower.starts_with("python3") && lower != "python3.dll"
+                lower.starts_with("python3") && !lower.eq_ignore_ascii_case(python_dll)
             }) {
                 return Err(UserError::new(format!(
-                    "it imports {dll}, which ties it to one CPython version"
+                    "it imports {dll}, and it should link with {python_dll} only"
                 ))
-                .hint("an abi3 module must import python3.dll only; please report this"));
+                .hint("a module of the stable ABI (abi3) imports python3.dll, one of the full API of 3.XY imports python3XY.dll; please report this"));
             }
             let kind = if pe.is_lib { "DLL" } else { "executable" };
             Ok(BinaryInfo {

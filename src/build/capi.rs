@@ -1,9 +1,10 @@
 //! `bindings = "capi"`: a Go package that is a CPython extension module by itself — a `.c` file
 //! beside the Go code includes `<Python.h>` and defines `PyInit_<name>` (the setuptools-golang
-//! way). gowright supplies Python's include path (and `-undefined dynamic_lookup` on macOS),
-//! builds it with `-buildmode=c-shared` as `<name>` + the interpreter's `EXT_SUFFIX`, tagged for
-//! that interpreter — or as `<name>.abi3.so`, tagged `cp3X-abi3`, when the C defines
-//! `Py_LIMITED_API` (the version it names is the floor).
+//! way). gowright supplies Python's include path (and `-undefined dynamic_lookup` on macOS; on
+//! Windows headers configured for Windows and the import library of the Python DLL), builds it
+//! with `-buildmode=c-shared` as `<name>` + the interpreter's `EXT_SUFFIX` for the target,
+//! tagged for that interpreter — or as `<name>.abi3.so` (`<name>.pyd`), tagged `cp3X-abi3`,
+//! when the C defines `Py_LIMITED_API` (the version it names is the floor).
 
 use std::path::Path;
 
@@ -19,6 +20,7 @@ use crate::pypackage::{GeneratedFile, Layout, add_top_level_files};
 use crate::target::{Os, Target};
 use crate::toolchain::CgoToolchain;
 use crate::toolchain::python_abi;
+use crate::toolchain::windows_python::PythonDll;
 
 /// What the package's C files say about the module.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,24 +118,21 @@ pub fn build(
             ))
             .hint("define the module's PyInit function in a .c file beside the Go code, or use bindings = \"lib\" to have gowright write the glue")
         })?;
-    if target.os == Os::Windows {
-        return Err(UserError::new(format!(
-            "bindings = \"capi\" cannot be built for {target} yet (it needs the import library of the interpreter's DLL)"
-        ))
-        .hint("build it for Linux and macOS targets")
-        .into());
-    }
     super::checks::check_version_variable(cfg, package)?;
     super::checks::check_go_sources_inside(cfg, package)?;
     let interpreter = plan.build_python(
         "bindings = \"capi\" needs Python's headers",
         "name the interpreter with --interpreter",
     )?;
-    let (file, python_tag, abi_tag) = match module.limited {
+    let (file, python_tag, abi_tag, dll) = match module.limited {
         Some((major, minor)) => (
-            format!("{}.abi3.so", module.name),
+            match target.os {
+                Os::Windows => format!("{}.pyd", module.name),
+                _ => format!("{}.abi3.so", module.name),
+            },
             format!("cp{major}{minor}"),
             "abi3".to_string(),
+            PythonDll::StableAbi,
         ),
         None => {
             let suffix = if target == plan.host {
@@ -147,7 +146,11 @@ pub fn build(
                 "{version}{}",
                 if interpreter.free_threaded { "t" } else { "" }
             );
-            (format!("{}{suffix}", module.name), version, abi)
+            let dll = PythonDll::Version {
+                minor: interpreter.minor,
+                free_threaded: interpreter.free_threaded,
+            };
+            (format!("{}{suffix}", module.name), version, abi, dll)
         }
     };
     let toolchain = CgoToolchain::for_build(target, go, plan.compatibility)?;
@@ -157,12 +160,15 @@ pub fn build(
     let dir = plan.target_dir(target).join("capi");
     fs_err::create_dir_all(&dir)?;
     let output = dir.join(&file);
-    let mut cflags = format!("-O2 -I{}", interpreter.include.display());
+    let mut cflags = format!(
+        "-O2 -I{}",
+        plan.python_headers(target, &interpreter)?.display()
+    );
     if let Ok(user) = std::env::var("CGO_CFLAGS") {
         cflags = format!("{user} {cflags}");
     }
     let mut extra_env = vec![("CGO_CFLAGS".to_string(), cflags)];
-    extra_env.extend(toolchain.extension_env(target, &plan.import_lib_dir(target))?);
+    extra_env.extend(toolchain.extension_env(target, &plan.import_lib_dir(target), dll)?);
     printer.detail(format!(
         "{target}: go build -buildmode=c-shared -o {file} (PyInit_{}, {}), C compiler: {}",
         module.name,
@@ -190,7 +196,12 @@ pub fn build(
         &format!("the extension module {file}"),
         "fix the error above in your Go or C code",
     )?;
-    let info = audit::inspect(&output, target, plan.compatibility)?;
+    let info = audit::inspect_module(
+        &output,
+        target,
+        plan.compatibility,
+        &format!("{}.dll", dll.stem()),
+    )?;
     printer.detail(format!("{target}: {}", info.description));
     let mut wheel = WheelBuilder::new();
     add_top_level_files(

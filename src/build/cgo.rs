@@ -360,13 +360,6 @@ fn build_cffi(
     printer: Printer,
 ) -> anyhow::Result<Vec<KindOutput>> {
     use crate::target::Os;
-    if target.os == Os::Windows {
-        return Err(UserError::new(format!(
-            "`tool.gowright.cffi-module` cannot be built for {target} yet (its module needs more of python3.dll than gowright's import library declares)"
-        ))
-        .hint("build the cffi module for Linux and macOS targets, or use `ctypes-library` for Windows")
-        .into());
-    }
     let declared = cfg.metadata.requires_dist.iter().any(|r| {
         let name: String = r
             .chars()
@@ -462,12 +455,19 @@ fn build_cffi(
         _ => format!("{module}.abi3.so"),
     };
     let output = dir.join(&file);
-    let mut cflags = format!("-O2 -I{}", interpreter.include.display());
+    let mut cflags = format!(
+        "-O2 -I{}",
+        plan.python_headers(target, &interpreter)?.display()
+    );
     if let Ok(user) = std::env::var("CGO_CFLAGS") {
         cflags = format!("{user} {cflags}");
     }
     let mut extra = vec![("CGO_CFLAGS".to_string(), cflags)];
-    extra.extend(toolchain.extension_env(target, &plan.import_lib_dir(target))?);
+    extra.extend(toolchain.extension_env(
+        target,
+        &plan.import_lib_dir(target),
+        crate::toolchain::windows_python::PythonDll::StableAbi,
+    )?);
     let mut inputs = inputs;
     inputs.push(source.clone());
     printer.detail(format!(

@@ -224,10 +224,11 @@ impl Extension<'_> {
             cflags = format!("{user} {cflags}");
         }
         let mut extra_env = vec![("CGO_CFLAGS".to_string(), cflags)];
-        extra_env.extend(
-            self.toolchain
-                .extension_env(target, &plan.import_lib_dir(target))?,
-        );
+        extra_env.extend(self.toolchain.extension_env(
+            target,
+            &plan.import_lib_dir(target),
+            crate::toolchain::windows_python::PythonDll::StableAbi,
+        )?);
         self.printer.detail(format!(
             "{target}: go build -buildmode=c-shared ({} functions, {}), C compiler: {}",
             self.functions, abi.abi, self.toolchain.description

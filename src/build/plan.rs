@@ -188,6 +188,24 @@ impl BuildPlan {
             .join(format!("python3-{}", target.goarch()))
     }
 
+    /// The directory of `interpreter`'s C headers to compile a module for `target` with: its
+    /// own, or for a Windows target a copy configured for Windows (see
+    /// [`crate::toolchain::windows_python::headers`]).
+    pub fn python_headers(
+        &self,
+        target: Target,
+        interpreter: &crate::toolchain::python_abi::Interpreter,
+    ) -> anyhow::Result<PathBuf> {
+        if target.os != crate::target::Os::Windows {
+            return Ok(interpreter.include.clone());
+        }
+        crate::toolchain::windows_python::headers(
+            &interpreter.include,
+            interpreter.free_threaded,
+            &self.build_dir.join("tools"),
+        )
+    }
+
     /// The executable built for `target`.
     pub fn binary_path(&self, target: Target) -> PathBuf {
         self.target_dir(target)

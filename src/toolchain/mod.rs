@@ -10,6 +10,7 @@
 pub mod macos;
 pub mod python_abi;
 pub mod stable_abi;
+pub mod windows_python;
 pub mod zig;
 
 use crate::error::UserError;
@@ -154,24 +155,26 @@ impl CgoToolchain {
     }
 
     /// The linker settings of a CPython extension module for `target`: on Windows the import
-    /// library of `python3.dll` (made in `dir`), so the module imports that DLL only; on macOS
+    /// library of `dll` (made in `dir`), so the module imports that DLL only; on macOS
     /// Python's symbols are left to the loader, never linked against a libpython.
     pub fn extension_env(
         &self,
         target: Target,
         dir: &std::path::Path,
+        dll: windows_python::PythonDll,
     ) -> anyhow::Result<Vec<(String, String)>> {
         let flags = match target.os {
             Os::Windows => {
                 let zig = self.zig.as_ref().ok_or_else(|| {
                     UserError::new(format!(
-                        "extension modules for {target} are linked against python3.dll through an import library that zig makes, and no zig was found"
+                        "extension modules for {target} are linked against {}.dll through an import library that zig makes, and no zig was found",
+                        dll.stem()
                     ))
                     .hint(zig::INSTALL_HINT)
                 })?;
-                let lib = stable_abi::import_library(zig, target, dir)?;
-                let dir = lib.parent().expect("the library is in a directory");
-                format!("-L{} -lpython3", dir.display())
+                windows_python::import_library(zig, target, dll, dir)?
+                    .display()
+                    .to_string()
             }
             Os::Darwin => "-undefined dynamic_lookup".to_string(),
             Os::Linux => return Ok(Vec::new()),

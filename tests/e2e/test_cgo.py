@@ -267,3 +267,67 @@ def test_capi_module_defining_its_own_pyinit(gowright_bin, project, zig_env, tmp
     python = make_venv(tmp_path / "venv-full", with_uv=True)
     run([tool("uv"), "pip", "install", "--quiet", "--python", python, full])
     assert run([python, "-c", "import _sum; print(_sum.sum(-2, 2))"]).stdout == "0\n"
+
+
+def test_cffi_and_capi_modules_for_windows(gowright_bin, project, zig_env, windows_python, tmp_path):
+    """cffi's module and a capi module cross-compiled for Windows amd64 (headers of this
+    machine's CPython configured for Windows, import libraries made with zig): each `.pyd`
+    imports only the Python DLL it should, and runs under wine with the Windows CPython 3.13."""
+    import os
+    import sys
+
+    from conftest import install_for_windows, run_windows
+
+    def pe_imports(path: Path) -> set[str]:
+        dump = run(["objdump", "-p", path]).stdout
+        return {line.split(":", 1)[1].strip() for line in dump.splitlines() if "DLL Name:" in line}
+
+    proj = project("seed-cffi")
+    proc = gowright(gowright_bin, "build", "--target", "windows/amd64", "--interpreter", sys.executable,
+                    cwd=proj, env=zig_env)
+    [wheel] = built_wheels(proc)
+    assert wheel.name == "example-0.1.0-cp39-abi3-win_amd64.whl"
+    check_wheel(wheel, ignore=("W005", "W009"))
+    run([tool("abi3audit"), "--strict", "--report", wheel])
+    site = tmp_path / "cffi-site"
+    install_for_windows(site, wheel)  # and cffi, which the wheel requires
+    assert "python3.dll" in pe_imports(site / "_example.pyd")
+    script = tmp_path / "test.py"
+    script.write_text((proj / "test.py").read_text())
+    out = run_windows(windows_python, [script], pythonpath=site, cwd=tmp_path).stdout
+    assert out.replace("\r\n", "\n") == "hello world 4\n", out
+
+    # capi, limited API: `_sum.pyd` of the stable ABI.
+    proj = project("capi-ext")
+    proc = gowright(gowright_bin, "build", "--target", "windows/amd64", "--interpreter", sys.executable,
+                    cwd=proj, env=zig_env)
+    [wheel] = built_wheels(proc)
+    assert wheel.name == "capisum-0.1.0-cp311-abi3-win_amd64.whl"
+    check_wheel(wheel)
+    run([tool("abi3audit"), "--strict", "--report", wheel])
+    site = tmp_path / "capi-site"
+    install_for_windows(site, wheel)
+    imports = pe_imports(site / "_sum.pyd")
+    assert "python3.dll" in imports and not any(d.startswith("python31") for d in imports), imports
+    out = run_windows(windows_python, ["-c", "import _sum; print(_sum.sum(2, 40))"], pythonpath=site).stdout
+    assert out.replace("\r\n", "\n") == "42\n", out
+
+    # capi, full API of 3.13 (this machine's 3.13 gives the headers): `_sum.cp313-win_amd64.pyd`,
+    # linked with python313.dll.
+    root = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
+    py313 = root / "versions" / "3.13.0" / "bin" / "python3"
+    assert py313.exists(), py313
+    source = proj / "sum.c"
+    source.write_text(source.read_text().replace("#define Py_LIMITED_API 0x030B0000\n", ""))
+    proc = gowright(gowright_bin, "build", "--target", "windows/amd64", "--interpreter", py313,
+                    cwd=proj, env=zig_env)
+    [full] = built_wheels(proc)
+    assert full.name == "capisum-0.1.0-cp313-cp313-win_amd64.whl"
+    check_wheel(full)
+    site = tmp_path / "full-site"
+    install_for_windows(site, full)
+    module = site / "_sum.cp313-win_amd64.pyd"
+    assert "python313.dll" in pe_imports(module), pe_imports(module)
+    out = run_windows(windows_python, ["-c", "import _sum; print(_sum.sum(-2, 2), _sum.__file__)"],
+                      pythonpath=site).stdout
+    assert out.split()[0] == "0" and out.strip().endswith("_sum.cp313-win_amd64.pyd"), out

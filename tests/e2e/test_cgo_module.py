@@ -155,6 +155,27 @@ def test_generated_module_for_export_functions(gowright_bin, project, zig_env, t
         else:
             run([python, "-m", "pip", "install", "--quiet", wheel])
         assert run([python, "-c", CHECK], cwd=tmp_path).stdout == "ok\n"
+    # The stubs type-check code that uses the module, and reject misuse.
+    good = tmp_path / "good.py"
+    good.write_text(
+        "import geom\n"
+        "total: float = geom.add(2, 3) + geom.sum([1.5, 2])\n"
+        "v: geom.vec2 = geom.scale(geom.vec2(1.5, 2.0), 2)\n"
+        "x: float = v.x\n"
+        "greeting = geom.greet(b'w')  # NULL is None\n"
+        "s: str = (greeting or '') + (geom.upper('a') or '')\n"
+        "q, r = geom.divmod_(17, 5)\n"
+        "n: int = q + r\n"
+        "even: bool = geom.is_even(4)\n"
+        "geom.check_dir('.')\n"
+    )
+    run([tool("mypy"), "--strict", "--python-executable", python, good])
+    bad = tmp_path / "bad.py"
+    bad.write_text("import geom\ngeom.add('x', 1)\ns: str = geom.add(1, 2)\ngeom.scale(3, 1)\n")
+    proc = run([tool("mypy"), "--strict", "--python-executable", python, bad], check=False)
+    assert proc.returncode == 1, proc.stdout
+    for line in ["bad.py:2:", "bad.py:3:", "bad.py:4:"]:
+        assert line in proc.stdout, proc.stdout
     # A rebuild with nothing changed links nothing and gives the same bytes.
     again = gowright(gowright_bin, "build", "-v", cwd=proj, env=zig_env)
     assert "is up to date" in again.stderr
