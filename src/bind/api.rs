@@ -25,6 +25,8 @@ pub enum Kind {
     Str,
     /// `[]byte` ↔ `bytes` (any bytes-like object as input).
     Bytes,
+    /// `[N]byte` ↔ `bytes` of exactly N bytes.
+    ByteArray(u64),
     /// `[]T` ↔ `list` (any sequence as input).
     List(Box<Value>),
     /// `[N]T` ↔ `list` of exactly N items.
@@ -48,23 +50,15 @@ impl Kind {
     /// Whether this is a C scalar: a bool, an integer or a float.
     pub fn is_scalar(&self) -> bool {
         matches!(
-            self,
-            Kind::Bool | Kind::Int { .. } | Kind::Uint { .. } | Kind::Float { .. }
+            super::kinds::of(self).transport(),
+            super::kinds::Transport::Scalar { .. }
         )
     }
 
     /// Whether values of this kind cross the boundary encoded in gowright's compact format
-    /// (lists and dicts) rather than as C scalars or byte spans.
+    /// (lists, dicts, structs, times) rather than as C scalars, byte spans or handles.
     pub fn is_encoded(&self) -> bool {
-        matches!(
-            self,
-            Kind::List(_)
-                | Kind::Array(..)
-                | Kind::Map(_)
-                | Kind::Struct(_)
-                | Kind::Duration
-                | Kind::Time
-        )
+        super::kinds::of(self).transport() == super::kinds::Transport::Encoded
     }
 }
 
@@ -78,38 +72,25 @@ pub struct Value {
 }
 
 impl Value {
+    /// The implementation of its kind (see [`super::kinds`]).
+    pub fn kind_impl(&self) -> &'static dyn super::kinds::ValueKind {
+        super::kinds::of(&self.kind)
+    }
+
     /// A name for this type usable in Go identifiers (`[]map[string]int` → `SliceMapInt`), naming
     /// the generated encoder and decoder.
     pub fn mangled(&self) -> String {
-        match &self.kind {
-            Kind::List(elem) => format!("Slice{}", elem.mangled()),
-            Kind::Array(n, elem) => format!("Array{n}{}", elem.mangled()),
-            Kind::Map(elem) => format!("Map{}", elem.mangled()),
-            Kind::Handle(_) => format!(
-                "Handle{}",
-                self.go_type
-                    .trim_start_matches(&format!("*{GO_PACKAGE_ALIAS}."))
-            ),
-            Kind::Duration => "Duration".into(),
-            Kind::Time => "Time".into(),
-            Kind::Struct(_) => format!(
-                "Struct{}",
-                self.go_type
-                    .trim_start_matches(&format!("{GO_PACKAGE_ALIAS}."))
-            ),
-            _ => self
-                .go_type
-                .replace(&format!("{GO_PACKAGE_ALIAS}."), "User")
-                .replace("[]", "Slice")
-                .chars()
-                .filter(char::is_ascii_alphanumeric)
-                .map(|c| c.to_ascii_uppercase())
-                .collect::<String>()
-                .chars()
-                .enumerate()
-                .map(|(i, c)| if i == 0 { c } else { c.to_ascii_lowercase() })
-                .collect(),
-        }
+        self.kind_impl().mangled(self)
+    }
+
+    /// Its annotation in the stubs: as a parameter when `argument`, else as a result or field.
+    pub fn py_type(&self, binding: &Binding, argument: bool) -> String {
+        self.kind_impl().py_type(binding, self, argument)
+    }
+
+    /// The default of a dataclass field holding it (the Go zero value).
+    pub fn py_default(&self, binding: &Binding) -> String {
+        self.kind_impl().py_default(binding, self)
     }
 }
 
@@ -217,12 +198,12 @@ pub struct BoundStruct {
 impl Binding {
     /// Whether any bound signature or struct uses `time.Duration` or `time.Time`.
     pub fn uses_time(&self) -> bool {
-        fn uses(value: &Value) -> bool {
-            match &value.kind {
-                Kind::Duration | Kind::Time => true,
-                Kind::List(elem) | Kind::Array(_, elem) | Kind::Map(elem) => uses(elem),
-                _ => false,
-            }
+        // The fields of structs are looked at below, once each (a struct may contain itself).
+        fn uses(binding: &Binding, value: &Value) -> bool {
+            let kind = value.kind_impl();
+            kind.go_needs().time
+                || (!matches!(value.kind, Kind::Struct(_))
+                    && kind.parts(binding, value).iter().any(|v| uses(binding, v)))
         }
         self.functions
             .iter()
@@ -232,7 +213,7 @@ impl Binding {
                     .iter()
                     .flat_map(|s| s.fields.iter().map(|f| &f.value)),
             )
-            .any(uses)
+            .any(|v| uses(self, v))
     }
 }
 
@@ -504,6 +485,18 @@ impl Planner<'_> {
                     kind: Kind::List(Box::new(elem)),
                 })
             }
+            TypeRef::Array { len, elem }
+                if *len > 0
+                    && **elem
+                        == (TypeRef::Basic {
+                            name: "uint8".into(),
+                        }) =>
+            {
+                Ok(Value {
+                    kind: Kind::ByteArray(*len),
+                    go_type: format!("[{len}]byte"),
+                })
+            }
             TypeRef::Array { len, elem } => {
                 let elem = self.value_of(elem)?;
                 Ok(Value {
@@ -542,6 +535,17 @@ impl Planner<'_> {
                     _ if decl.is_some_and(|d| d.kind == "struct") => self
                         .struct_value(name)
                         .map_err(|e| format!("type `{name}`: {e}")),
+                    // A named slice, array or map (`type Key []string`, `type UUID [16]byte`)
+                    // crosses as its underlying type: Go assigns a value of an unnamed type
+                    // to a named one of the same underlying type and back, so the shims and
+                    // codecs of the underlying type serve it.
+                    Some(
+                        underlying @ (TypeRef::Slice { .. }
+                        | TypeRef::Array { .. }
+                        | TypeRef::Map { .. }),
+                    ) => self
+                        .value_of(&underlying.clone())
+                        .map_err(|e| format!("type `{name}` ({underlying}): {e}")),
                     _ => Err(format!("type `{name}` is not supported yet")),
                 }
             }
@@ -791,14 +795,38 @@ pub fn plan(dump: &ApiDump) -> Binding {
     // Every exported struct becomes a class, used by a function or not. Named basic types
     // (`type Celsius float64`) are bound as their values; other types not yet.
     for ty in &dump.types {
+        let is_class = planner.handle_types.contains(&ty.name);
         let result = match ty.kind.as_str() {
             "basic" => Ok(()),
-            _ if planner.handle_types.contains(&ty.name) => Ok(()),
+            _ if is_class => Ok(()),
             "struct" => planner.struct_value(&ty.name).map(drop),
-            _ => Err(format!("type `{}` is not supported yet", ty.underlying)),
+            _ => match &ty.underlying {
+                TypeRef::Slice { .. } | TypeRef::Array { .. } | TypeRef::Map { .. } => planner
+                    .value_of(&ty.underlying)
+                    .map(drop)
+                    .map_err(|e| format!("type `{}`: {e}", ty.underlying)),
+                _ => Err(format!("type `{}` is not supported yet", ty.underlying)),
+            },
         };
-        if let Err(reason) = result {
-            skipped.push(format!("{}: type {}: {reason}", ty.pos, ty.name));
+        match result {
+            Err(reason) => skipped.push(format!("{}: type {}: {reason}", ty.pos, ty.name)),
+            // Its values cross as values: its methods have no receiver to be called on.
+            Ok(()) if !is_class => {
+                for method in &ty.methods {
+                    skipped.push(format!(
+                        "{}: method {}.{}: methods of {} are not bound yet (only those of structs used through pointers)",
+                        method.pos,
+                        ty.name,
+                        method.name,
+                        match ty.kind.as_str() {
+                            "basic" => format!("named basic types (`{}`)", ty.underlying),
+                            "struct" => "structs passed by value".to_string(),
+                            _ => format!("named `{}` types", ty.underlying),
+                        }
+                    ));
+                }
+            }
+            Ok(()) => {}
         }
     }
     let consts = bind_consts(&dump.consts, &mut skipped);

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use super::api::{Binding, BoundFunc, BoundParam, ConstValue, Kind, Value};
 use super::gen_go::{copy_export_name, export_name};
+use super::kinds::{Cleanup, Transport};
 
 /// A C string literal holding `text`.
 pub fn c_string(text: &str) -> String {
@@ -108,115 +109,34 @@ fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc) {
     let mut encoded: Vec<usize> = Vec::new();
     let mut call_args = Vec::new();
     for (i, p) in params.iter().enumerate() {
-        let name = c_string(&p.py_name);
-        match p.value.kind {
-            Kind::Handle(h) => {
+        let arg = p
+            .value
+            .kind_impl()
+            .c_arg(&p.value, i, &c_string(&p.py_name));
+        match arg.cleanup {
+            // The rest of a variadic call is a new tuple, released once encoded.
+            Cleanup::Encoded if func.variadic && i == n - 1 => {
                 let _ = writeln!(
                     out,
-                    "    uint64_t p{i};\n    if (gw_as_handle(argv[{i}], {h}, {name}, &p{i}) < 0) goto fail;"
+                    "    int p{i}_ok = gw_encode(argv[{i}], &p{i}, 0);\n    Py_CLEAR(gw_rest);\n    if (p{i}_ok < 0) goto fail;"
                 );
-                call_args.push(format!("p{i}"));
             }
-            Kind::Bool => {
-                let _ = writeln!(
-                    out,
-                    "    int p{i} = PyObject_IsTrue(argv[{i}]);\n    if (p{i} < 0) goto fail;"
-                );
-                call_args.push(format!("p{i}"));
+            _ => {
+                let _ = writeln!(out, "{}", arg.code);
             }
-            Kind::Int { bits } => {
-                let _ = writeln!(
-                    out,
-                    "    int64_t p{i};\n    if (gw_as_int(argv[{i}], {bits}, {name}, &p{i}) < 0) goto fail;"
-                );
-                call_args.push(format!("p{i}"));
-            }
-            Kind::Uint { bits } => {
-                let _ = writeln!(
-                    out,
-                    "    uint64_t p{i};\n    if (gw_as_uint(argv[{i}], {bits}, {name}, &p{i}) < 0) goto fail;"
-                );
-                call_args.push(format!("p{i}"));
-            }
-            Kind::Float { .. } => {
-                let _ = writeln!(
-                    out,
-                    "    double p{i};\n    if (gw_as_float(argv[{i}], {name}, &p{i}) < 0) goto fail;"
-                );
-                call_args.push(format!("p{i}"));
-            }
-            Kind::Str => {
-                let _ = writeln!(
-                    out,
-                    "    Py_ssize_t p{i}_len;\n    const char *p{i} = gw_as_utf8(argv[{i}], {name}, &p{i}_len);\n    if (p{i} == NULL) goto fail;"
-                );
-                call_args.push(format!("(char *)p{i}, (size_t)p{i}_len"));
-            }
-            Kind::List(_)
-            | Kind::Array(..)
-            | Kind::Map(_)
-            | Kind::Struct(_)
-            | Kind::Duration
-            | Kind::Time => {
-                if func.variadic && i == n - 1 {
-                    let _ = writeln!(
-                        out,
-                        "    int p{i}_ok = gw_encode(argv[{i}], &p{i}, 0);\n    Py_CLEAR(gw_rest);\n    if (p{i}_ok < 0) goto fail;"
-                    );
-                } else {
-                    let _ = writeln!(
-                        out,
-                        "    if (gw_encode(argv[{i}], &p{i}, 0) < 0) goto fail;"
-                    );
-                }
-                call_args.push(format!("p{i}.data, p{i}.len"));
-                encoded.push(i);
-            }
-            Kind::Bytes => {
-                let _ = writeln!(
-                    out,
-                    "    Py_buffer p{i};\n    if (gw_as_buffer(argv[{i}], {name}, &p{i}) < 0) goto fail;\n    held_{i} = 1;"
-                );
-                call_args.push(format!("(char *)p{i}.buf, (size_t)p{i}.len"));
-                buffers.push(i);
-            }
+        }
+        call_args.push(arg.call);
+        match arg.cleanup {
+            Cleanup::None => {}
+            Cleanup::Buffer => buffers.push(i),
+            Cleanup::Encoded => encoded.push(i),
         }
     }
     // Results.
     for (i, r) in func.results.iter().enumerate() {
-        match r.kind {
-            Kind::Handle(_) => {
-                let _ = writeln!(out, "    uint64_t r{i} = 0;");
-                call_args.push(format!("&r{i}"));
-            }
-            Kind::Bool => {
-                let _ = writeln!(out, "    int r{i} = 0;");
-                call_args.push(format!("&r{i}"));
-            }
-            Kind::Int { .. } => {
-                let _ = writeln!(out, "    int64_t r{i} = 0;");
-                call_args.push(format!("&r{i}"));
-            }
-            Kind::Uint { .. } => {
-                let _ = writeln!(out, "    uint64_t r{i} = 0;");
-                call_args.push(format!("&r{i}"));
-            }
-            Kind::Float { .. } => {
-                let _ = writeln!(out, "    double r{i} = 0;");
-                call_args.push(format!("&r{i}"));
-            }
-            Kind::Str
-            | Kind::Bytes
-            | Kind::List(_)
-            | Kind::Array(..)
-            | Kind::Map(_)
-            | Kind::Struct(_)
-            | Kind::Duration
-            | Kind::Time => {
-                let _ = writeln!(out, "    char *r{i} = NULL;\n    size_t r{i}_len = 0;");
-                call_args.push(format!("&r{i}, &r{i}_len"));
-            }
-        }
+        let (decl, call) = r.kind_impl().transport().c_result(i);
+        let _ = writeln!(out, "{decl}");
+        call_args.push(call);
     }
     out.push_str("    char *gw_err = NULL, *gw_panic = NULL, *gw_arg_err = NULL;\n");
     call_args.push("&gw_err, &gw_panic, &gw_arg_err".into());
@@ -240,7 +160,7 @@ fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc) {
     let refusable = !encoded.is_empty()
         || params
             .iter()
-            .any(|p| matches!(p.value.kind, Kind::Handle(_)))
+            .any(|p| p.value.kind_impl().transport() == Transport::Handle)
         || func.results.iter().any(|r| r.kind.is_encoded());
     if refusable {
         out.push_str("    if (gw_arg_err != NULL) return gw_raise_arg(gw_arg_err);\n");
@@ -248,34 +168,16 @@ fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc) {
     // Errors first: a panic or error means the results were not written.
     out.push_str("    if (gw_panic != NULL) return gw_raise(gw_GoPanic, gw_panic);\n");
     out.push_str("    if (gw_err != NULL) return gw_raise(gw_GoError, gw_err);\n");
-    let convert = |i: usize, kind: &Kind| -> String {
-        match kind {
-            Kind::Handle(h) => format!("gw_wrap_handle({h}, r{i})"),
-            Kind::Bool => format!("PyBool_FromLong(r{i})"),
-            Kind::Int { .. } => format!("PyLong_FromLongLong((long long)r{i})"),
-            Kind::Uint { .. } => format!("PyLong_FromUnsignedLongLong((unsigned long long)r{i})"),
-            Kind::Float { .. } => format!("PyFloat_FromDouble(r{i})"),
-            Kind::Str => format!("gw_take_str(r{i}, r{i}_len)"),
-            Kind::Bytes => format!("gw_take_bytes(r{i}, r{i}_len)"),
-            Kind::List(_)
-            | Kind::Array(..)
-            | Kind::Map(_)
-            | Kind::Struct(_)
-            | Kind::Duration
-            | Kind::Time => {
-                format!("gw_take_decoded(r{i}, r{i}_len)")
-            }
-        }
-    };
+    let convert = |i: usize, value: &Value| value.kind_impl().c_result(value, i);
     match func.results.len() {
         0 => out.push_str("    Py_RETURN_NONE;\n"),
         1 => {
-            let _ = writeln!(out, "    return {};", convert(0, &func.results[0].kind));
+            let _ = writeln!(out, "    return {};", convert(0, &func.results[0]));
         }
         k => {
             // Convert every result (taking ownership of C buffers) before checking for errors.
             for (i, r) in func.results.iter().enumerate() {
-                let _ = writeln!(out, "    PyObject *o{i} = {};", convert(i, &r.kind));
+                let _ = writeln!(out, "    PyObject *o{i} = {};", convert(i, r));
             }
             let objs: Vec<String> = (0..k).map(|i| format!("o{i}")).collect();
             let _ = writeln!(

@@ -3,93 +3,8 @@
 
 use std::fmt::Write as _;
 
-use super::api::{Accessor, Binding, BoundFunc, BoundHandle, GO_PACKAGE_ALIAS, Kind, Value};
-
-/// The C parameters a value of `kind` takes as an argument of an export.
-fn c_params(kind: &Kind, name: &str) -> String {
-    match kind {
-        Kind::Handle(_) => format!("{name} C.uint64_t"),
-        Kind::Bool => format!("{name} C.int"),
-        Kind::Int { .. } => format!("{name} C.int64_t"),
-        Kind::Uint { .. } => format!("{name} C.uint64_t"),
-        Kind::Float { .. } => format!("{name} C.double"),
-        Kind::Str
-        | Kind::Bytes
-        | Kind::List(_)
-        | Kind::Array(..)
-        | Kind::Map(_)
-        | Kind::Struct(_)
-        | Kind::Duration
-        | Kind::Time => {
-            format!("{name} *C.char, {name}Len C.size_t")
-        }
-    }
-}
-
-/// The C out-parameters a result of `kind` is written to.
-fn c_results(kind: &Kind, name: &str) -> String {
-    match kind {
-        Kind::Handle(_) => format!("{name} *C.uint64_t"),
-        Kind::Bool => format!("{name} *C.int"),
-        Kind::Int { .. } => format!("{name} *C.int64_t"),
-        Kind::Uint { .. } => format!("{name} *C.uint64_t"),
-        Kind::Float { .. } => format!("{name} *C.double"),
-        Kind::Str
-        | Kind::Bytes
-        | Kind::List(_)
-        | Kind::Array(..)
-        | Kind::Map(_)
-        | Kind::Struct(_)
-        | Kind::Duration
-        | Kind::Time => {
-            format!("{name} **C.char, {name}Len *C.size_t")
-        }
-    }
-}
-
-/// The Go expression converting C argument `name` to the user's Go type.
-fn to_go(value: &Value, name: &str) -> String {
-    let ty = &value.go_type;
-    match value.kind {
-        // Looked up before the call (see `write_func`).
-        Kind::Handle(_) => format!("a{}", &name[1..]),
-        Kind::Bool if ty == "bool" => format!("{name} != 0"),
-        Kind::Bool => format!("{ty}({name} != 0)"),
-        Kind::Int { .. } | Kind::Uint { .. } | Kind::Float { .. } => format!("{ty}({name})"),
-        Kind::Str if ty == "string" => format!("gwGoString({name}, {name}Len)"),
-        Kind::Str => format!("{ty}(gwGoString({name}, {name}Len))"),
-        Kind::Bytes => format!("gwGoBytes({name}, {name}Len)"),
-        // Decoded into a variable before the call (see `write_func`).
-        Kind::List(_)
-        | Kind::Array(..)
-        | Kind::Map(_)
-        | Kind::Struct(_)
-        | Kind::Duration
-        | Kind::Time => {
-            format!("a{}", &name[1..])
-        }
-    }
-}
-
-/// The Go statement storing Go result `value` into the C out-parameter `out`.
-fn store_result(value: &Value, var: &str, out: &str) -> String {
-    match value.kind {
-        Kind::Handle(_) => format!("*{out} = gwNewHandle({var})"),
-        Kind::Bool => format!("*{out} = gwBool(bool({var}))"),
-        Kind::Int { .. } => format!("*{out} = C.int64_t({var})"),
-        Kind::Uint { .. } => format!("*{out} = C.uint64_t({var})"),
-        Kind::Float { .. } => format!("*{out} = C.double({var})"),
-        Kind::Str => format!("gwSetBytes(string({var}), {out}, {out}Len)"),
-        Kind::Bytes => format!("gwSetSlice({var}, {out}, {out}Len)"),
-        Kind::List(_)
-        | Kind::Array(..)
-        | Kind::Map(_)
-        | Kind::Struct(_)
-        | Kind::Duration
-        // Encoded into the writer `w{i}` beforehand (see `write_func`).
-        | Kind::Time => format!("gwSetSlice(w{}.b, {out}, {out}Len)", &var[1..]),
-    }
-}
+use super::api::{Accessor, Binding, BoundFunc, BoundHandle, GO_PACKAGE_ALIAS, Value};
+use super::kinds::{GoNeeds, codec};
 
 /// Collects the encoded values (lists, arrays, maps and their elements) of the binding, each
 /// once, innermost first.
@@ -99,14 +14,8 @@ fn codec_values(binding: &Binding) -> Vec<Value> {
             return;
         }
         out.push(value.clone());
-        match &value.kind {
-            Kind::List(elem) | Kind::Array(_, elem) | Kind::Map(elem) => visit(binding, elem, out),
-            Kind::Struct(index) => {
-                for field in &binding.structs[*index].fields {
-                    visit(binding, &field.value, out);
-                }
-            }
-            _ => {}
+        for part in value.kind_impl().parts(binding, value) {
+            visit(binding, part, out);
         }
     }
     let mut out = Vec::new();
@@ -119,243 +28,16 @@ fn codec_values(binding: &Binding) -> Vec<Value> {
     out
 }
 
-/// The name part of the decoder `gwDec<name>` and encoder `gwEnc<name>` of `value`'s type.
-fn codec(binding: &Binding, value: &Value) -> String {
-    format!("{}{}", binding.prefix, value.mangled())
-}
-
 /// The decoder and encoder of one value type, in gowright's compact format.
 fn write_codec(out: &mut String, binding: &Binding, value: &Value) {
     let (m, ty) = (codec(binding, value), &value.go_type);
+    let kind = value.kind_impl();
     let _ = writeln!(out, "// gwDec{m} decodes a {ty}.");
     let _ = writeln!(out, "func gwDec{m}(r *gwReader) ({ty}, error) {{");
-    match &value.kind {
-        Kind::Duration => {
-            let _ = writeln!(
-                out,
-                "\tv, err := r.duration()\n\treturn time.Duration(v), err"
-            );
-        }
-        Kind::Time => {
-            let _ = writeln!(out, "\treturn r.time()");
-        }
-        Kind::Handle(index) => {
-            let _ = writeln!(
-                out,
-                "\tid, err := r.handle({index}, \"{name}\")\n\tif err != nil {{\n\t\treturn nil, err\n\t}}\n\tv, ok := gwFromHandle[{ty}](C.uint64_t(id))\n\tif !ok {{\n\t\treturn nil, gwArgError{{kind: 'V', msg: gwNotLive(\"{name}\")}}\n\t}}\n\treturn v, nil",
-                name = binding.handles[*index].go_name
-            );
-        }
-        Kind::Bool => {
-            let _ = writeln!(
-                out,
-                "	v, err := r.bool()
-	return {ty}(v), err"
-            );
-        }
-        Kind::Int { bits } => {
-            let _ = writeln!(
-                out,
-                "	v, err := r.int({bits})
-	return {ty}(v), err"
-            );
-        }
-        Kind::Uint { bits } => {
-            let _ = writeln!(
-                out,
-                "	v, err := r.uint({bits})
-	return {ty}(v), err"
-            );
-        }
-        Kind::Float { .. } => {
-            let _ = writeln!(
-                out,
-                "	v, err := r.float()
-	return {ty}(v), err"
-            );
-        }
-        Kind::Str => {
-            let _ = writeln!(
-                out,
-                "	v, err := r.str()
-	return {ty}(v), err"
-            );
-        }
-        Kind::Bytes => {
-            let _ = writeln!(out, "	return r.bytes()");
-        }
-        Kind::List(elem) => {
-            let _ = writeln!(
-                out,
-                "	n, err := r.list()
-	if err != nil {{
-		return nil, err
-	}}
-	out := make({ty}, n)
-	for i := range out {{
-		if out[i], err = gwDec{}(r); err != nil {{
-			return nil, gwAt(i, err)
-		}}
-	}}
-	return out, nil",
-                codec(binding, elem)
-            );
-        }
-        Kind::Array(len, elem) => {
-            let _ = writeln!(
-                out,
-                "	var out {ty}
-	n, err := r.list()
-	if err != nil {{
-		return out, err
-	}}
-	if n != {len} {{
-		return out, gwArgError{{kind: 'V', msg: fmt.Sprintf(\"expected {len} items, got %d\", n)}}
-	}}
-	for i := range out {{
-		if out[i], err = gwDec{}(r); err != nil {{
-			return out, gwAt(i, err)
-		}}
-	}}
-	return out, nil",
-                codec(binding, elem)
-            );
-        }
-        Kind::Struct(index) => {
-            let bound = &binding.structs[*index];
-            let _ = writeln!(
-                out,
-                "\tvar out {ty}\n\tif err := r.record({index}, \"{}\", gw{}ClassNames); err != nil {{\n\t\treturn out, err\n\t}}\n\tvar err error",
-                bound.go_name, binding.prefix
-            );
-            for field in &bound.fields {
-                let _ = writeln!(
-                    out,
-                    "\tif out.{}, err = gwDec{}(r); err != nil {{\n\t\treturn out, gwAtField(\"{}\", err)\n\t}}",
-                    field.go_name,
-                    codec(binding, &field.value),
-                    field.py_name
-                );
-            }
-            let _ = writeln!(out, "\treturn out, nil");
-        }
-        Kind::Map(elem) => {
-            let _ = writeln!(
-                out,
-                "	n, err := r.dict()
-	if err != nil {{
-		return nil, err
-	}}
-	out := make({ty}, n)
-	for i := 0; i < n; i++ {{
-		k, err := r.str()
-		if err != nil {{
-			return nil, gwKeyErr(err)
-		}}
-		v, err := gwDec{}(r)
-		if err != nil {{
-			return nil, gwAtKey(k, err)
-		}}
-		out[k] = v
-	}}
-	return out, nil",
-                codec(binding, elem)
-            );
-        }
-    }
-    let _ = writeln!(
-        out,
-        "}}
-"
-    );
+    let _ = writeln!(out, "{}\n}}\n", kind.go_decode(binding, value));
     let _ = writeln!(out, "// gwEnc{m} encodes a {ty}.");
     let _ = writeln!(out, "func gwEnc{m}(w *gwWriter, v {ty}) {{");
-    match &value.kind {
-        Kind::Duration => {
-            let _ = writeln!(out, "\tw.head('D', uint64(int64(v)))");
-        }
-        Kind::Time => {
-            let _ = writeln!(
-                out,
-                "\t_, offset := v.Zone()\n\tw.head('M', uint64(v.Unix()))\n\tw.u64(uint64(v.Nanosecond()))\n\tw.u64(uint64(int64(offset)))"
-            );
-        }
-        Kind::Handle(index) => {
-            let _ = writeln!(out, "\tgwPutHandle(w, {index}, v)");
-        }
-        Kind::Bool => {
-            let _ = writeln!(out, "	w.bool(bool(v))");
-        }
-        Kind::Int { .. } => {
-            let _ = writeln!(out, "	w.int(int64(v))");
-        }
-        Kind::Uint { .. } => {
-            let _ = writeln!(out, "	w.uint(uint64(v))");
-        }
-        Kind::Float { .. } => {
-            let _ = writeln!(out, "	w.float(float64(v))");
-        }
-        Kind::Str => {
-            let _ = writeln!(out, "	w.str(string(v))");
-        }
-        Kind::Bytes => {
-            let _ = writeln!(out, "	w.bytes(v)");
-        }
-        Kind::List(elem) | Kind::Array(_, elem) => {
-            let _ = writeln!(
-                out,
-                "	if !w.enter() {{
-		return
-	}}
-	w.list(len(v))
-	for _, e := range v {{
-		gwEnc{}(w, e)
-	}}
-	w.leave()",
-                codec(binding, elem)
-            );
-        }
-        Kind::Struct(index) => {
-            let _ = writeln!(
-                out,
-                "\tif !w.enter() {{\n\t\treturn\n\t}}\n\tw.head('r', {index})"
-            );
-            for field in &binding.structs[*index].fields {
-                let _ = writeln!(
-                    out,
-                    "\tgwEnc{}(w, v.{})",
-                    codec(binding, &field.value),
-                    field.go_name
-                );
-            }
-            let _ = writeln!(out, "\tw.leave()");
-        }
-        Kind::Map(elem) => {
-            let _ = writeln!(
-                out,
-                "	if !w.enter() {{
-		return
-	}}
-	keys := make([]string, 0, len(v))
-	for k := range v {{
-		keys = append(keys, k)
-	}}
-	sort.Strings(keys)
-	w.dict(len(v))
-	for _, k := range keys {{
-		w.str(k)
-		gwEnc{}(w, v[k])
-	}}
-	w.leave()",
-                codec(binding, elem)
-            );
-        }
-    }
-    let _ = writeln!(
-        out,
-        "}}
-"
-    );
+    let _ = writeln!(out, "{}\n}}\n", kind.go_encode(binding, value));
 }
 
 /// The name of the C function exported for `func`.
@@ -380,20 +62,20 @@ fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc, drops: bool
         func.params
             .iter()
             .enumerate()
-            .map(|(i, p)| c_params(&p.value.kind, &format!("p{i}"))),
+            .map(|(i, p)| p.value.kind_impl().transport().go_params(&format!("p{i}"))),
     );
     params.extend(
         func.results
             .iter()
             .enumerate()
-            .map(|(i, r)| c_results(&r.kind, &format!("r{i}"))),
+            .map(|(i, r)| r.kind_impl().transport().go_results(&format!("r{i}"))),
     );
     params.push("gwErr **C.char, gwPanic **C.char, gwArgErr **C.char".into());
     let mut args: Vec<String> = func
         .params
         .iter()
         .enumerate()
-        .map(|(i, p)| to_go(&p.value, &format!("p{i}")))
+        .map(|(i, p)| p.value.kind_impl().go_arg(&p.value, &format!("p{i}")))
         .collect();
     if func.variadic
         && let Some(last) = args.last_mut()
@@ -441,20 +123,12 @@ fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc, drops: bool
         );
     }
     for (i, p) in func.params.iter().enumerate() {
-        if let Kind::Handle(h) = p.value.kind {
-            let _ = writeln!(
-                out,
-                "\ta{i}, ok{i} := gwFromHandle[{}](p{i})\n\tif !ok{i} {{\n\t\t*gwArgErr = gwHandleError(\"{}\", \"{}\")\n\t\treturn\n\t}}",
-                p.value.go_type, p.py_name, binding.handles[h].go_name
-            );
-        }
-        if p.value.kind.is_encoded() {
-            let _ = writeln!(
-                out,
-                "\ta{i}, err{i} := gwDec{}(gwNewReader(p{i}, p{i}Len))\n\tif err{i} != nil {{\n\t\t*gwArgErr = gwArgMessage(\"{}\", err{i})\n\t\treturn\n\t}}",
-                codec(binding, &p.value),
-                p.py_name
-            );
+        if let Some(code) = p
+            .value
+            .kind_impl()
+            .go_prepare(binding, &p.value, i, &p.py_name)
+        {
+            let _ = writeln!(out, "{code}");
         }
     }
     if vars.is_empty() {
@@ -481,7 +155,7 @@ fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc, drops: bool
         );
     }
     let nesting: Vec<usize> = (encoded.iter().copied())
-        .filter(|&i| !matches!(func.results[i].kind, Kind::Duration | Kind::Time))
+        .filter(|&i| func.results[i].kind_impl().nests())
         .collect();
     if !nesting.is_empty() {
         let deep: Vec<String> = nesting.iter().map(|i| format!("w{i}.tooDeep")).collect();
@@ -497,7 +171,9 @@ fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc, drops: bool
         let _ = writeln!(
             out,
             "\t{}",
-            store_result(value, &format!("v{i}"), &format!("r{i}"))
+            value
+                .kind_impl()
+                .go_store(value, &format!("v{i}"), &format!("r{i}"))
         );
     }
     let _ = writeln!(out, "}}\n");
@@ -523,14 +199,15 @@ struct Needs {
 impl Needs {
     fn of(binding: &Binding) -> Self {
         let codecs = codec_values(binding);
-        let any = |f: fn(&Kind) -> bool| codecs.iter().any(|v| f(&v.kind));
+        let kinds = (codecs.iter().map(|v| v.kind_impl().go_needs()))
+            .fold(GoNeeds::default(), GoNeeds::union);
         Self {
             handles: !binding.handles.is_empty(),
             codecs: !codecs.is_empty(),
-            maps: any(|k| matches!(k, Kind::Map(_))),
-            time: any(|k| matches!(k, Kind::Duration | Kind::Time)),
-            handle_codec: any(|k| matches!(k, Kind::Handle(_))),
-            arrays: any(|k| matches!(k, Kind::Array(..))),
+            maps: kinds.sort,
+            time: kinds.time,
+            handle_codec: kinds.handle_codec,
+            arrays: kinds.fmt,
         }
     }
 
@@ -643,7 +320,7 @@ fn write_package(out: &mut String, binding: &Binding) {
     for value in &codecs {
         write_codec(out, binding, value);
     }
-    let drops = codecs.iter().any(|v| matches!(v.kind, Kind::Handle(_)));
+    let drops = codecs.iter().any(|v| v.kind_impl().go_needs().handle_codec);
     for func in &binding.functions {
         write_func(out, binding, func, drops);
     }

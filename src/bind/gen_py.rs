@@ -5,29 +5,6 @@ use std::fmt::Write as _;
 
 use super::api::{Binding, BoundFunc, Kind};
 
-fn py_type(binding: &Binding, kind: &Kind, argument: bool) -> String {
-    let py_type = |kind: &Kind, argument: bool| py_type(binding, kind, argument);
-    match kind {
-        Kind::Struct(index) => binding.structs[*index].go_name.clone(),
-        Kind::Duration => "timedelta".into(),
-        Kind::Time => "datetime".into(),
-        // A Go pointer may be nil, both ways.
-        Kind::Handle(index) => format!("{} | None", binding.handles[*index].go_name),
-        Kind::Bool => "bool".into(),
-        Kind::Int { .. } | Kind::Uint { .. } => "int".into(),
-        Kind::Float { .. } => "float".into(),
-        Kind::Str => "str".into(),
-        Kind::Bytes if argument => "bytes | bytearray | memoryview".into(),
-        Kind::Bytes => "bytes".into(),
-        Kind::List(elem) | Kind::Array(_, elem) if argument => {
-            format!("Sequence[{}]", py_type(&elem.kind, true))
-        }
-        Kind::List(elem) | Kind::Array(_, elem) => format!("list[{}]", py_type(&elem.kind, false)),
-        Kind::Map(elem) if argument => format!("Mapping[str, {}]", py_type(&elem.kind, true)),
-        Kind::Map(elem) => format!("dict[str, {}]", py_type(&elem.kind, false)),
-    }
-}
-
 /// The doc comment of a function or method, saying that a Go error is raised as `GoError`.
 fn doc_with_errors(func: &super::api::BoundFunc, what: &str) -> String {
     let mut doc = func.doc.trim().to_string();
@@ -50,7 +27,7 @@ fn return_type(binding: &Binding, func: &BoundFunc) -> String {
             Kind::Handle(index) if func.non_nil.get(i) == Some(&true) => {
                 binding.handles[index].go_name.clone()
             }
-            _ => py_type(binding, &r.kind, false),
+            _ => r.py_type(binding, false),
         })
         .collect();
     match types.as_slice() {
@@ -270,35 +247,11 @@ fn stub_params(binding: &Binding, func: &BoundFunc) -> Vec<String> {
         .enumerate()
         .map(|(i, p)| match &p.value.kind {
             Kind::List(elem) if func.variadic && i + 1 == func.params.len() => {
-                format!("*{}: {}", p.py_name, py_type(binding, &elem.kind, true))
+                format!("*{}: {}", p.py_name, elem.py_type(binding, true))
             }
-            kind => format!("{}: {}", p.py_name, py_type(binding, kind, true)),
+            _ => format!("{}: {}", p.py_name, p.value.py_type(binding, true)),
         })
         .collect()
-}
-
-/// The zero value of a field, as a dataclass default.
-fn default(binding: &Binding, kind: &Kind) -> String {
-    match kind {
-        Kind::Handle(_) => " = None".into(),
-        Kind::Duration => " = field(default_factory=timedelta)".into(),
-        Kind::Time => " = _GO_ZERO_TIME".into(),
-        Kind::Bool => " = False".into(),
-        Kind::Int { .. } | Kind::Uint { .. } => " = 0".into(),
-        Kind::Float { .. } => " = 0.0".into(),
-        Kind::Str => " = \"\"".into(),
-        Kind::Bytes => " = b\"\"".into(),
-        Kind::Array(n, elem) => match default(binding, &elem.kind).strip_prefix(" = ") {
-            Some(zero) => format!(" = field(default_factory=lambda: [{zero}] * {n})"),
-            None => " = field(default_factory=list)".into(),
-        },
-        Kind::List(_) => " = field(default_factory=list)".into(),
-        Kind::Map(_) => " = field(default_factory=dict)".into(),
-        Kind::Struct(index) => format!(
-            " = field(default_factory=lambda: {}())",
-            binding.structs[*index].go_name
-        ),
-    }
 }
 
 /// A class holding a handle to a live Go value, with the Go type's methods.
@@ -326,8 +279,8 @@ fn write_handle_class(out: &mut String, binding: &Binding, handle: &super::api::
     );
     for (py_name, getter, setter) in &handle.fields {
         let (getter, setter) = (&binding.functions[*getter], &binding.functions[*setter]);
-        let ty = py_type(binding, &getter.results[0].kind, false);
-        let arg = py_type(binding, &setter.params[0].value.kind, true);
+        let ty = getter.results[0].py_type(binding, false);
+        let arg = setter.params[0].value.py_type(binding, true);
         let _ = writeln!(out, "\n    @property\n    def {py_name}(self) -> {ty}:");
         if !getter.doc.is_empty() {
             out.push_str(&python_docstring(&getter.doc, "        "));
@@ -394,7 +347,7 @@ pub fn render_types(binding: &Binding) -> String {
         .structs
         .iter()
         .flat_map(|s| &s.fields)
-        .any(|f| default(binding, &f.value.kind).contains("field("));
+        .any(|f| f.value.py_default(binding).contains("field("));
     out.push_str("from __future__ import annotations\n\n");
     if !binding.structs.is_empty() {
         out.push_str(if uses_field {
@@ -435,8 +388,8 @@ pub fn render_types(binding: &Binding) -> String {
                 out,
                 "    {}: {}{}",
                 f.py_name,
-                py_type(binding, &f.value.kind, false),
-                default(binding, &f.value.kind)
+                f.value.py_type(binding, false),
+                f.value.py_default(binding)
             );
             if !f.doc.is_empty() {
                 out.push_str(&python_docstring(&f.doc, "    "));

@@ -13,6 +13,7 @@ pub mod gen_c;
 pub mod gen_cgo;
 pub mod gen_go;
 pub mod gen_py;
+pub mod kinds;
 pub mod model;
 
 #[cfg(test)]
@@ -53,12 +54,18 @@ mod tests {
     {"name": "Sum", "doc": "", "pos": "demo.go:14", "variadic": true,
      "params": [{"name": "xs", "type": {"kind": "slice", "elem": {"kind": "basic", "name": "int"}}}],
      "results": [{"name": "", "type": {"kind": "basic", "name": "int"}}]},
+    {"name": "Ident", "doc": "Ident echoes an identifier.", "pos": "demo.go:15", "variadic": false,
+     "params": [{"name": "id", "type": {"kind": "named", "package": "", "name": "ID"}}],
+     "results": [{"name": "", "type": {"kind": "array", "len": 4, "elem": {"kind": "basic", "name": "uint8"}}}]},
     {"name": "Feed", "doc": "", "pos": "demo.go:16", "variadic": false,
      "params": [{"name": "ch", "type": {"kind": "unsupported", "text": "chan int"}}],
      "results": []}
   ],
   "types": [
-    {"name": "Celsius", "doc": "", "pos": "demo.go:3", "kind": "basic", "underlying": {"kind": "basic", "name": "float64"}, "fields": [], "methods": []},
+    {"name": "Celsius", "doc": "", "pos": "demo.go:3", "kind": "basic", "underlying": {"kind": "basic", "name": "float64"}, "fields": [],
+     "methods": [{"name": "String", "doc": "", "pos": "demo.go:3", "pointer_receiver": false, "variadic": false, "params": [],
+                  "results": [{"name": "", "type": {"kind": "basic", "name": "string"}}]}]},
+    {"name": "ID", "doc": "ID identifies.", "pos": "demo.go:4", "kind": "other", "underlying": {"kind": "array", "len": 4, "elem": {"kind": "basic", "name": "uint8"}}, "fields": [], "methods": []},
     {"name": "Pair", "doc": "Pair holds two names.", "pos": "demo.go:4", "kind": "struct", "underlying": {"kind": "unsupported", "text": "struct{...}"},
      "fields": [{"name": "Left", "type": {"kind": "basic", "name": "string"}, "doc": "Left comes first.", "embedded": false},
                 {"name": "Right", "type": {"kind": "basic", "name": "string"}, "doc": "", "embedded": false}],
@@ -103,17 +110,19 @@ mod tests {
                 "lookup",
                 "wait",
                 "sum",
+                "ident",
                 "send",
                 "addr",
                 "addr"
             ]
         );
         assert_eq!(binding.handles.len(), 1);
-        assert_eq!(binding.functions[9].receiver, Some(0));
+        assert_eq!(binding.functions[10].receiver, Some(0));
         assert!(binding.functions[8].variadic);
         insta::assert_snapshot!(binding.skipped.join("\n"), @r"
         demo.go:20: func Map: generic functions are not supported
         demo.go:16: func Feed: parameter 1: type `chan int` is not supported yet
+        demo.go:3: method Celsius.String: methods of named basic types (`float64`) are not bound yet (only those of structs used through pointers)
         demo.go:4: const MAX_ITEMS: its Python name MAX_ITEMS is taken by const MaxItems
         ");
     }

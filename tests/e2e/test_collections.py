@@ -82,3 +82,39 @@ def test_stubs(python, tmp_path):
         "d: tuple[list[int], dict[str, str]] = c.nothing()\n"
     )
     run([tool("mypy"), "--strict", "--python-executable", python, script])
+
+
+def test_byte_arrays_and_named_collections(python, tmp_path):
+    """`[N]byte` is bytes of exactly N bytes (as argument, result, list item and struct
+    field); named slices (`type Key []string`, `type Blob []byte`) and arrays (`type Digest
+    [32]byte`) cross as their underlying type."""
+    check(python, EXPECT_ERRORS + """
+import hashlib
+d = c.sum256(b"abc")
+assert type(d) is bytes and d == hashlib.sha256(b"abc").digest()
+assert c.hex(d) == c.hex(bytearray(d)) == c.hex(memoryview(d)) == hashlib.sha256(b"abc").hexdigest()
+assert c.reverse4(b"abcd") == b"dcba" and c.reverse4(memoryview(b"wxyz")) == b"zyxw"
+assert c.count_zero([bytes(4), b"abcd", bytearray(4)]) == 2 and c.count_zero([]) == 0
+assert c.join(["a", "b"]) == "a/b" and c.split("x/y") == ["x", "y"]
+assert c.double(b"ab") == b"abab" and c.double(b"") == b""
+t = c.tag("n", 5)
+assert t == c.Tagged(id=b"\\0" * 7 + b"\\x05", name="n"), t
+assert c.Tagged().id == bytes(8)
+assert c.tag_id(c.Tagged(id=b"12345678", name="x")) == b"12345678"
+cases = [
+    (lambda: c.reverse4(b"abc"), ValueError, "argument 'b': expected 4 bytes, got 3"),
+    (lambda: c.reverse4("abcd"), TypeError, "argument 'b': expected a bytes-like object, got str"),
+    (lambda: c.hex(b"short"), ValueError, "argument 'd': expected 32 bytes, got 5"),
+    (lambda: c.count_zero([bytes(4), b"ab"]), ValueError, "argument 'ids'[1]: expected 4 bytes, got 2"),
+    (lambda: c.tag_id(c.Tagged(id=b"1", name="x")), ValueError, "argument 't'.id: expected 8 bytes, got 1"),
+]
+expect_errors(cases)
+""")
+    script = tmp_path / "use.py"
+    script.write_text(
+        "import gocollections as c\n"
+        "d: bytes = c.sum256(bytearray(b'x'))\n"
+        "k: list[str] = c.split('a/b')\n"
+        "i: bytes = c.tag('x', 1).id\n"
+    )
+    run([tool("mypy"), "--strict", "--python-executable", python, script])
