@@ -148,7 +148,9 @@ impl BoundFunc {
                 format!("{}_set_{}", binding.handles[h].go_name, self.go_name)
             }
             (Some(h), None) => format!("{}_{}", binding.handles[h].go_name, self.go_name),
-            (None, _) => self.go_name.clone(),
+            (None, Some(Accessor::Get)) => format!("get_{}", self.go_name),
+            (None, Some(Accessor::Set)) => format!("set_{}", self.go_name),
+            (None, None) => self.go_name.clone(),
         }
     }
 
@@ -158,7 +160,9 @@ impl BoundFunc {
         match (self.receiver, self.accessor) {
             (Some(_), Some(_)) => format!("_{}", self.c_name(binding)),
             (Some(h), None) => format!("_{}_{}", binding.handles[h].go_name, self.py_name),
-            (None, _) => self.py_name.clone(),
+            (None, Some(Accessor::Get)) => format!("_get_{}", self.py_name),
+            (None, Some(Accessor::Set)) => format!("_set_{}", self.py_name),
+            (None, None) => self.py_name.clone(),
         }
     }
 }
@@ -237,6 +241,31 @@ pub struct Binding {
     /// extension module (exports, codecs, tables): empty for a module of one package,
     /// `<sub-module>_` for each of several packages built into one.
     pub prefix: String,
+    /// The package's error variables (`var ErrNotFound = errors.New(...)`), each an exception
+    /// class raised when `errors.Is(err, ErrNotFound)`.
+    pub errors: Vec<BoundError>,
+    /// The package's other variables of supported types: module attributes read and written
+    /// live through a getter and a setter.
+    pub vars: Vec<BoundVar>,
+}
+
+/// An exported variable of type `error`: a subclass of GoError of the same name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoundError {
+    pub go_name: String,
+    pub doc: String,
+}
+
+/// An exported variable: a module attribute in snake_case, read and set on the live Go value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoundVar {
+    pub go_name: String,
+    pub py_name: String,
+    pub doc: String,
+    pub value: Value,
+    /// Its getter and setter in [`Binding::functions`].
+    pub getter: usize,
+    pub setter: usize,
 }
 
 /// An exported constant: an attribute of the extension module with a Python-style name
@@ -716,6 +745,9 @@ pub fn plan(dump: &ApiDump) -> Binding {
             Err(reason) => skipped.push(format!("{}: func {}: {reason}", func.pos, func.name)),
         }
     }
+    let consts = bind_consts(&dump.consts, &mut skipped);
+    // Before the classes' methods are bound: a variable's type may make a new class.
+    let (errors, vars) = bind_vars(&mut planner, &mut functions, &consts, &mut skipped);
     // Types used through pointers become handle classes with their methods. Binding a method
     // can register another handle class, so the list may grow while it is walked.
     for name in planner.handle_types.clone() {
@@ -829,7 +861,6 @@ pub fn plan(dump: &ApiDump) -> Binding {
             Ok(()) => {}
         }
     }
-    let consts = bind_consts(&dump.consts, &mut skipped);
     Binding {
         package_name: dump.package.name.clone(),
         package_doc: dump.package.doc.clone(),
@@ -840,7 +871,84 @@ pub fn plan(dump: &ApiDump) -> Binding {
         consts,
         skipped,
         prefix: String::new(),
+        errors,
+        vars,
     }
+}
+
+/// The package's variables: error variables become exception classes, others of supported
+/// types attributes with a getter and a setter (added to `functions`).
+fn bind_vars(
+    planner: &mut Planner<'_>,
+    functions: &mut Vec<BoundFunc>,
+    consts: &[BoundConst],
+    skipped: &mut Vec<String>,
+) -> (Vec<BoundError>, Vec<BoundVar>) {
+    let (mut errors, mut vars) = (Vec::new(), Vec::<BoundVar>::new());
+    for var in &planner.dump.vars {
+        if var.ty == TypeRef::Error {
+            errors.push(BoundError {
+                go_name: var.name.clone(),
+                doc: var.doc.clone(),
+            });
+            continue;
+        }
+        let value = match planner.value_of(&var.ty) {
+            Ok(value) => value,
+            Err(reason) => {
+                skipped.push(format!("{}: var {}: {reason}", var.pos, var.name));
+                continue;
+            }
+        };
+        let py_name = snake_case(&var.name);
+        let taken = functions
+            .iter()
+            .any(|f| f.receiver.is_none() && f.accessor.is_none() && f.py_name == py_name)
+            || consts.iter().any(|c| c.py_name == py_name)
+            || vars.iter().any(|v| v.py_name == py_name);
+        if taken {
+            skipped.push(format!(
+                "{}: var {}: its Python name `{py_name}` is taken by another declaration",
+                var.pos, var.name
+            ));
+            continue;
+        }
+        let getter = BoundFunc {
+            go_name: var.name.clone(),
+            py_name: py_name.clone(),
+            doc: var.doc.clone(),
+            params: Vec::new(),
+            results: vec![value.clone()],
+            non_nil: vec![false],
+            returns_error: false,
+            variadic: false,
+            receiver: None,
+            accessor: Some(Accessor::Get),
+            trivial: false,
+        };
+        // Its parameter is named after the variable: `argument 'limit': expected int`.
+        let setter = BoundFunc {
+            params: vec![BoundParam {
+                py_name: py_name.clone(),
+                value: value.clone(),
+            }],
+            results: Vec::new(),
+            non_nil: Vec::new(),
+            accessor: Some(Accessor::Set),
+            ..getter.clone()
+        };
+        vars.push(BoundVar {
+            go_name: var.name.clone(),
+            py_name,
+            doc: var.doc.clone(),
+            value,
+            getter: functions.len(),
+            setter: functions.len() + 1,
+        });
+        functions.push(getter);
+        functions.push(setter);
+    }
+    (errors, vars)
 }
 
 /// The constants that get an attribute; two that would get the same Python name are reported.

@@ -140,6 +140,12 @@ fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc) {
     }
     out.push_str("    char *gw_err = NULL, *gw_panic = NULL, *gw_arg_err = NULL;\n");
     call_args.push("&gw_err, &gw_panic, &gw_arg_err".into());
+    // Which error variable of the package a returned error is (see gw_errors).
+    let sentinels = func.returns_error && !binding.errors.is_empty();
+    if sentinels {
+        out.push_str("    int gw_err_is = 0;\n");
+        call_args.push("&gw_err_is".into());
+    }
     let call = format!("{}({});", export_name(func, binding), call_args.join(", "));
     if func.trivial {
         // Trivial arithmetic: over before releasing the GIL would pay off.
@@ -167,7 +173,13 @@ fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc) {
     }
     // Errors first: a panic or error means the results were not written.
     out.push_str("    if (gw_panic != NULL) return gw_raise(gw_GoPanic, gw_panic);\n");
-    out.push_str("    if (gw_err != NULL) return gw_raise(gw_GoError, gw_err);\n");
+    if sentinels {
+        out.push_str(
+            "    if (gw_err != NULL) return gw_raise(gw_err_is > 0 ? gw_errors[gw_err_is - 1] : gw_GoError, gw_err);\n",
+        );
+    } else {
+        out.push_str("    if (gw_err != NULL) return gw_raise(gw_GoError, gw_err);\n");
+    }
     let convert = |i: usize, value: &Value| value.kind_impl().c_result(value, i);
     match func.results.len() {
         0 => out.push_str("    Py_RETURN_NONE;\n"),
@@ -384,6 +396,13 @@ fn render_module(binding: &Binding, package: &str, ext_name: &str, root: Option<
         );
     }
     write_class_tables(&mut out, binding, package);
+    if !binding.errors.is_empty() {
+        let _ = writeln!(
+            out,
+            "/* The exception classes of the package's error variables, made by gw_add_errors. */\nstatic PyObject *gw_errors[{}];\n",
+            binding.errors.len()
+        );
+    }
     out.push_str(RUNTIME);
     out.push_str(MODULE_RUNTIME);
     out.push_str(CODEC_RUNTIME);
@@ -414,8 +433,9 @@ fn render_module(binding: &Binding, package: &str, ext_name: &str, root: Option<
         binding.package_doc.clone()
     };
     write_consts(&mut out, binding);
+    write_errors(&mut out, binding, package);
     let fill = format!(
-        "gw_fill_module(m, {}, {}) < 0 || gw_add_consts(m) < 0",
+        "gw_fill_module(m, {}, {}) < 0 || gw_add_consts(m) < 0 || gw_add_errors(m) < 0",
         c_string(&format!("{package}.GoError")),
         c_string(&format!("{package}.GoPanic"))
     );
@@ -508,6 +528,28 @@ fn write_consts(out: &mut String, binding: &Binding) {
             "    if (gw_add_const(m, {}, {value}) < 0) return -1; /* {} */",
             c_string(&c.py_name),
             c.go_name
+        );
+    }
+    out.push_str("    return 0;\n}\n\n");
+}
+
+/// `gw_add_errors`: an exception class, a subclass of GoError, for each error variable of the
+/// package, as a module attribute of the variable's name.
+fn write_errors(out: &mut String, binding: &Binding, package: &str) {
+    out.push_str("/* The package's error variables, as exception classes. */\n");
+    out.push_str("static int gw_add_errors(PyObject *m) {\n    (void)m;\n");
+    for (i, e) in binding.errors.iter().enumerate() {
+        let doc = if e.doc.trim().is_empty() {
+            format!("The Go error {}.{}.", binding.package_name, e.go_name)
+        } else {
+            e.doc.trim().to_string()
+        };
+        let _ = writeln!(
+            out,
+            "    gw_errors[{i}] = PyErr_NewExceptionWithDoc({}, {}, gw_GoError, NULL);\n    if (gw_errors[{i}] == NULL || PyModule_AddObjectRef(m, {}, gw_errors[{i}]) < 0) return -1;",
+            c_string(&format!("{package}.{}", e.go_name)),
+            c_string(&doc),
+            c_string(&e.go_name)
         );
     }
     out.push_str("    return 0;\n}\n\n");

@@ -71,6 +71,10 @@ fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc, drops: bool
             .map(|(i, r)| r.kind_impl().transport().go_results(&format!("r{i}"))),
     );
     params.push("gwErr **C.char, gwPanic **C.char, gwArgErr **C.char".into());
+    let sentinels = func.returns_error && !binding.errors.is_empty();
+    if sentinels {
+        params.push("gwErrIs *C.int".into());
+    }
     let mut args: Vec<String> = func
         .params
         .iter()
@@ -139,7 +143,12 @@ fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc, drops: bool
     if func.returns_error {
         let _ = writeln!(
             out,
-            "\tif err != nil {{\n\t\t*gwErr = gwCString(err.Error())\n\t\treturn\n\t}}"
+            "\tif err != nil {{\n\t\t*gwErr = gwCString(err.Error())\n{}\t\treturn\n\t}}",
+            if sentinels {
+                format!("\t\t*gwErrIs = gw{}ErrorIs(err)\n", binding.prefix)
+            } else {
+                String::new()
+            }
         );
     }
     // Encoded results are written first: one nested too deeply raises before any is stored.
@@ -179,6 +188,36 @@ fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc, drops: bool
     let _ = writeln!(out, "}}\n");
 }
 
+/// `gw<prefix>ErrorIs`: which of the package's error variables an error is (as `errors.Is`
+/// sees it, the first declared first), numbered from 1; 0 for none.
+fn write_error_is(out: &mut String, binding: &Binding) {
+    let p = &binding.prefix;
+    let _ = writeln!(
+        out,
+        "// gw{p}ErrorIs tells which error variable of {} err is (1 for the first), 0 for none:
+// the glue raises that variable's exception class.
+func gw{p}ErrorIs(err error) C.int {{
+	switch {{",
+        binding.import_path
+    );
+    for (i, e) in binding.errors.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "	case errors.Is(err, {GO_PACKAGE_ALIAS}.{}):
+		return {}",
+            e.go_name,
+            i + 1
+        );
+    }
+    out.push_str(
+        "	}
+	return 0
+}
+
+",
+    );
+}
+
 /// The runtime fragments the generated Go needs.
 #[derive(Debug, Default, Clone, Copy)]
 struct Needs {
@@ -194,6 +233,8 @@ struct Needs {
     handle_codec: bool,
     /// An array crosses (its decoder formats a message).
     arrays: bool,
+    /// The package has error variables (`errors.Is`).
+    errors: bool,
 }
 
 impl Needs {
@@ -208,6 +249,7 @@ impl Needs {
             time: kinds.time,
             handle_codec: kinds.handle_codec,
             arrays: kinds.fmt,
+            errors: !binding.errors.is_empty(),
         }
     }
 
@@ -219,6 +261,7 @@ impl Needs {
             time: self.time || other.time,
             handle_codec: self.handle_codec || other.handle_codec,
             arrays: self.arrays || other.arrays,
+            errors: self.errors || other.errors,
         }
     }
 
@@ -240,6 +283,9 @@ impl Needs {
     /// The standard packages a package's shims and codecs import.
     fn package_imports(self) -> Vec<&'static str> {
         let mut imports = Vec::new();
+        if self.errors {
+            imports.push("errors");
+        }
         if self.arrays {
             imports.push("fmt");
         }
@@ -321,6 +367,9 @@ fn write_package(out: &mut String, binding: &Binding) {
         write_codec(out, binding, value);
     }
     let drops = codecs.iter().any(|v| v.kind_impl().go_needs().handle_codec);
+    if !binding.errors.is_empty() {
+        write_error_is(out, binding);
+    }
     for func in &binding.functions {
         write_func(out, binding, func, drops);
     }
@@ -396,9 +445,11 @@ pub fn render_package(binding: &Binding) -> String {
         out.push_str("// Every import is used, whichever codecs this file has.\nvar (\n");
         for import in std {
             let use_of = match import {
+                "errors" => "errors.Is",
                 "fmt" => "fmt.Sprint",
                 "sort" => "sort.Strings",
-                _ => "time.Unix",
+                "time" => "time.Unix",
+                other => unreachable!("no use of {other} is written"),
             };
             let _ = writeln!(out, "\t_ = {use_of}");
         }

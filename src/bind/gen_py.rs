@@ -79,10 +79,11 @@ fn render_init_after(binding: &Binding, ext_name: &str, prelude: &str) -> String
         binding
             .functions
             .iter()
-            .filter(|f| f.receiver.is_none())
+            .filter(|f| f.receiver.is_none() && f.accessor.is_none())
             .map(|f| f.py_name.as_str()),
     );
     names.extend(binding.consts.iter().map(|c| c.py_name.as_str()));
+    names.extend(binding.errors.iter().map(|e| e.go_name.as_str()));
     let _ = writeln!(out, "from .{ext_name} import (");
     for name in &names {
         let _ = writeln!(out, "    {name},");
@@ -102,12 +103,58 @@ fn render_init_after(binding: &Binding, ext_name: &str, prelude: &str) -> String
         out.push_str(")\n");
         names.extend(classes);
     }
+    if !binding.vars.is_empty() {
+        write_var_module(&mut out, binding, ext_name);
+        names.extend(binding.vars.iter().map(|v| v.py_name.as_str()));
+    }
     out.push_str("\n__all__ = [\n");
     for name in &names {
         let _ = writeln!(out, "    \"{name}\",");
     }
     out.push_str("]\n");
     out
+}
+
+/// The attributes of the package's variables: properties of this module's class, each
+/// reading or setting the live Go variable; declared for type checkers.
+fn write_var_module(out: &mut String, binding: &Binding, ext_name: &str) {
+    let _ = writeln!(
+        out,
+        "\nimport sys as _gw_sys\nfrom types import ModuleType as _GwModuleType\nfrom typing import TYPE_CHECKING\n\nfrom . import {ext_name} as _gw_ext\n\nif TYPE_CHECKING:\n    from collections.abc import Mapping, Sequence  # noqa: F401\n    from datetime import datetime, timedelta  # noqa: F401\n\n\nclass _GoVariables(_GwModuleType):\n    \"\"\"This module: its attributes of Go variables read and set the live Go values.\"\"\"\n"
+    );
+    for var in &binding.vars {
+        let getter = &binding.functions[var.getter];
+        let setter = &binding.functions[var.setter];
+        let _ = writeln!(
+            out,
+            "    @property\n    def {name}(self) -> \"{ty}\":",
+            name = var.py_name,
+            ty = return_type(binding, getter),
+        );
+        let doc = if var.doc.trim().is_empty() {
+            format!("The Go variable {}.{}.", binding.package_name, var.go_name)
+        } else {
+            var.doc.clone()
+        };
+        out.push_str(&python_docstring(&doc, "        "));
+        let _ = writeln!(
+            out,
+            "        return _gw_ext.{}()\n\n    @{name}.setter\n    def {name}(self, value: \"{arg}\") -> None:\n        _gw_ext.{}(value)\n",
+            getter.ext_name(binding),
+            setter.ext_name(binding),
+            name = var.py_name,
+            arg = setter.params[0].value.py_type(binding, true),
+        );
+    }
+    out.push_str("\n_gw_sys.modules[__name__].__class__ = _GoVariables\n\nif TYPE_CHECKING:\n");
+    for var in &binding.vars {
+        let _ = writeln!(
+            out,
+            "    {}: {}",
+            var.py_name,
+            return_type(binding, &binding.functions[var.getter])
+        );
+    }
 }
 
 /// Renders `__init__.py` of the sub-package of one of several Go packages: it first loads its
@@ -220,13 +267,21 @@ pub fn render_stub_in(binding: &Binding, root_ext: Option<&str>) -> String {
         }
         let _ = writeln!(out, "{}: Final[{}]", c.py_name, c.value.py_type());
     }
+    for e in &binding.errors {
+        let _ = writeln!(out, "\nclass {}(GoError):", e.go_name);
+        if e.doc.trim().is_empty() {
+            out.push_str("    ...\n");
+        } else {
+            out.push_str(&python_docstring(&e.doc, "    "));
+        }
+    }
     for func in binding.functions.iter().filter(|f| f.receiver.is_none()) {
         let params = stub_params(binding, func);
         let ret = return_type(binding, func);
         let _ = writeln!(
             out,
             "\ndef {}({}) -> {ret}:",
-            func.py_name,
+            func.ext_name(binding),
             params.join(", ")
         );
         let doc = doc_with_errors(func, "function");

@@ -84,6 +84,11 @@ mod tests {
     {"name": "Debug", "doc": "", "pos": "demo.go:3", "kind": "bool", "value": "false"},
     {"name": "MAX_ITEMS", "doc": "", "pos": "demo.go:4", "kind": "int", "value": "1"}
   ],
+  "vars": [
+    {"name": "ErrClosed", "doc": "ErrClosed is returned after Close.", "pos": "demo.go:21", "type": {"kind": "error"}},
+    {"name": "Timeout", "doc": "Timeout bounds a call.", "pos": "demo.go:22", "type": {"kind": "named", "package": "time", "name": "Duration"}},
+    {"name": "Hook", "doc": "", "pos": "demo.go:23", "type": {"kind": "unsupported", "text": "func()"}}
+  ],
   "skipped": [{"pos": "demo.go:20", "decl": "func Map", "reason": "generic functions are not supported"}]
 }"#,
         )
@@ -111,19 +116,27 @@ mod tests {
                 "wait",
                 "sum",
                 "ident",
+                "timeout",
+                "timeout",
                 "send",
                 "addr",
                 "addr"
             ]
         );
         assert_eq!(binding.handles.len(), 1);
-        assert_eq!(binding.functions[10].receiver, Some(0));
+        assert_eq!(binding.functions[12].receiver, Some(0));
+        assert_eq!(binding.errors.len(), 1);
+        assert_eq!(
+            (binding.vars[0].py_name.as_str(), binding.vars[0].getter),
+            ("timeout", 10)
+        );
         assert!(binding.functions[8].variadic);
         insta::assert_snapshot!(binding.skipped.join("\n"), @r"
         demo.go:20: func Map: generic functions are not supported
         demo.go:16: func Feed: parameter 1: type `chan int` is not supported yet
-        demo.go:3: method Celsius.String: methods of named basic types (`float64`) are not bound yet (only those of structs used through pointers)
         demo.go:4: const MAX_ITEMS: its Python name MAX_ITEMS is taken by const MaxItems
+        demo.go:23: var Hook: type `func()` is not supported yet
+        demo.go:3: method Celsius.String: methods of named basic types (`float64`) are not bound yet (only those of structs used through pointers)
         ");
     }
 

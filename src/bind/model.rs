@@ -10,7 +10,19 @@ pub struct ApiDump {
     pub types: Vec<TypeDecl>,
     #[serde(default)]
     pub consts: Vec<Const>,
+    #[serde(default)]
+    pub vars: Vec<Var>,
     pub skipped: Vec<Skipped>,
+}
+
+/// An exported package-level variable.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+pub struct Var {
+    pub name: String,
+    pub doc: String,
+    pub pos: String,
+    #[serde(rename = "type")]
+    pub ty: TypeRef,
 }
 
 /// An exported constant of a boolean, numeric or string type.

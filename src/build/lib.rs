@@ -184,7 +184,7 @@ fn bind(
             "the Go package {} exports no function gowright can bind",
             package.import_path
         ))
-        .hint("export functions or methods whose parameters and results are bool, integers, floats, string, []byte, error, time.Time, time.Duration, exported structs, pointers to exported structs, or slices, arrays and string-keyed maps of these (the warnings above say why each declaration was left out)")
+        .hint("export functions, methods or variables whose types are bool, integers, floats, string, []byte, [N]byte, error, time.Time, time.Duration, exported structs, pointers to exported structs, or slices, arrays and string-keyed maps of these, named or not (the warnings above say why each declaration was left out)")
         .into());
     }
     let binding = api::Binding {

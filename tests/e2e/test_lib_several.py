@@ -39,6 +39,17 @@ counts.add(stats.Point("a", 3))
 assert counts.total() == 3
 assert stats.histogram(["ab", "c", "ab"]) == {"ab": 4, "c": 1}
 assert stats.sum(1, 2, 3) == 6
+# An error variable and a variable of one of the packages.
+assert stats.mean(1, 2) == 1.5 and stats.precision == 2
+try:
+    stats.mean()
+except stats.ErrEmpty as e:
+    assert isinstance(e, several.GoError) and str(e) == "stats: no samples"
+else:
+    raise AssertionError("no ErrEmpty")
+stats.precision = 0
+assert stats.mean(1, 2) == 2.0
+stats.precision = 2
 # Two third-party packages, by import path.
 assert humanize.bytes(123456789) == "123 MB"
 assert humanize.comma(-1234567) == "-1,234,567"

@@ -136,6 +136,7 @@ type API struct {
 	Functions []Func      `json:"functions"` // exported top-level functions, in source order
 	Types     []Type      `json:"types"`     // exported named types, in source order
 	Consts    []Const     `json:"consts"`    // exported constants, in source order
+	Vars      []Var       `json:"vars"`      // exported package-level variables, in source order
 	Skipped   []Skipped   `json:"skipped"`   // exported declarations the model cannot express
 }
 
@@ -149,6 +150,15 @@ type Const struct {
 	// Value is the exact value: "true"/"false", the decimal digits of an integer (of any size),
 	// the shortest decimal that round-trips a float64, or the string itself.
 	Value string `json:"value"`
+}
+
+// Var is an exported package-level variable (`var ErrNotFound = errors.New(...)`,
+// `var DefaultCost = 10`).
+type Var struct {
+	Name string   `json:"name"`
+	Doc  string   `json:"doc"`
+	Pos  string   `json:"pos"`
+	Type *TypeRef `json:"type"`
 }
 
 // PackageInfo describes the package itself.
@@ -310,6 +320,7 @@ func dump(dir, pattern, tags string) (*API, error) {
 			Functions: []Func{},
 			Types:     []Type{},
 			Consts:    []Const{},
+			Vars:      []Var{},
 			Skipped:   []Skipped{},
 		},
 	}
@@ -743,17 +754,23 @@ func (d *dumper) genDecl(decl *ast.GenDecl) {
 				if obj == nil || !obj.Exported() {
 					continue
 				}
-				if c, ok := obj.(*types.Const); ok && decl.Tok == token.CONST {
-					doc := spec.Doc
-					if doc == nil && len(decl.Specs) == 1 {
-						doc = decl.Doc
-					}
-					if doc == nil {
-						doc = spec.Comment
-					}
-					d.constDecl(c, docText(doc))
-				} else {
-					d.skip(obj, "var "+obj.Name(), "package-level variables are not supported")
+				doc := spec.Doc
+				if doc == nil && len(decl.Specs) == 1 {
+					doc = decl.Doc
+				}
+				if doc == nil {
+					doc = spec.Comment
+				}
+				switch obj := obj.(type) {
+				case *types.Const:
+					d.constDecl(obj, docText(doc))
+				case *types.Var:
+					d.api.Vars = append(d.api.Vars, Var{
+						Name: obj.Name(),
+						Doc:  docText(doc),
+						Pos:  d.pos(obj.Pos()),
+						Type: d.typeRef(obj.Type()),
+					})
 				}
 			}
 		}

@@ -214,12 +214,16 @@ func checkFacts(t *testing.T, api *API) {
 		t.Errorf("Celsius = %+v", c)
 	}
 
+	if len(api.Vars) != 1 || api.Vars[0].Name != "Version" || api.Vars[0].Type.Kind != "basic" {
+		t.Errorf("vars: %+v, want the string Version", api.Vars)
+	}
+
 	var skipped []string
 	for _, s := range api.Skipped {
 		skipped = append(skipped, s.Decl)
 	}
 	if got, want := strings.Join(skipped, ", "),
-		"func Map, const Imaginary, const Broken, var Version, type MyInt, type Timeout, type Pt, type Box"; got != want {
+		"func Map, const Imaginary, const Broken, type MyInt, type Timeout, type Pt, type Box"; got != want {
 		t.Errorf("skipped: %s\nwant:    %s", got, want)
 	}
 }

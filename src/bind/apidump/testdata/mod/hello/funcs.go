@@ -150,7 +150,7 @@ const (
 	Small     int8 = -3
 )
 
-// Version is a variable: skipped.
+// Version is a variable.
 var Version = "1.0"
 
 var internalState int
