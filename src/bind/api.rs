@@ -40,10 +40,16 @@ pub enum Kind {
     /// class holding a handle to the live Go value; the index is into [`Binding::handles`].
     /// `nil` ↔ `None`.
     Handle(usize),
+    /// A named type with methods by value (`T`, not `*T`) ↔ an object of the class of `T` (as
+    /// for [`Kind::Handle`]) holding a copy of the value; the index is into
+    /// [`Binding::handles`].
+    Boxed(usize),
     /// `time.Duration` ↔ `datetime.timedelta` (microsecond precision on the Python side).
     Duration,
     /// `time.Time` ↔ an aware `datetime.datetime` (naive ones are taken as local time).
     Time,
+    /// `any` ↔ a Python value as encoding/json sees one.
+    Any,
 }
 
 impl Kind {
@@ -200,6 +206,65 @@ pub struct BoundStruct {
 }
 
 impl Binding {
+    /// How many of the exported functions and methods of `dump` (the package this binding was
+    /// planned from) are bound and reachable from Python (a method of a class no function
+    /// returns is not), and how many there are.
+    pub fn coverage(&self, dump: &ApiDump) -> (usize, usize) {
+        let exported = dump.functions.len()
+            + dump.types.iter().map(|t| t.methods.len()).sum::<usize>()
+            + dump
+                .skipped
+                .iter()
+                .filter(|s| s.decl.starts_with("func "))
+                .count();
+        let reachable = self.reachable_classes();
+        let bound = self
+            .functions
+            .iter()
+            .filter(|f| f.accessor.is_none())
+            .filter(|f| f.receiver.is_none_or(|h| reachable[h]))
+            .count();
+        (bound, exported)
+    }
+
+    /// Which handle classes Python can get an object of: returned (or held in a result, a
+    /// variable, a field) by a function, or by a method of a class it can get.
+    fn reachable_classes(&self) -> Vec<bool> {
+        fn classes(binding: &Binding, value: &Value, seen: &mut Vec<usize>, out: &mut Vec<usize>) {
+            match &value.kind {
+                Kind::Handle(i) | Kind::Boxed(i) => out.push(*i),
+                Kind::Struct(i) if !seen.contains(i) => {
+                    seen.push(*i);
+                    for field in &binding.structs[*i].fields {
+                        classes(binding, &field.value, seen, out);
+                    }
+                }
+                Kind::List(elem) | Kind::Array(_, elem) | Kind::Map(elem) => {
+                    classes(binding, elem, seen, out)
+                }
+                _ => {}
+            }
+        }
+        let mut reachable = vec![false; self.handles.len()];
+        loop {
+            let mut found = Vec::new();
+            for f in &self.functions {
+                if f.receiver.is_none_or(|h| reachable[h]) {
+                    for r in &f.results {
+                        classes(self, r, &mut Vec::new(), &mut found);
+                    }
+                }
+            }
+            let before = reachable.iter().filter(|r| **r).count();
+            for i in found {
+                reachable[i] = true;
+            }
+            if reachable.iter().filter(|r| **r).count() == before {
+                return reachable;
+            }
+        }
+    }
+
     /// Whether any bound signature or struct uses `time.Duration` or `time.Time`.
     pub fn uses_time(&self) -> bool {
         // The fields of structs are looked at below, once each (a struct may contain itself).
@@ -475,10 +540,12 @@ fn handle_types(dump: &ApiDump) -> Vec<String> {
             .filter(|t| !t.methods.is_empty())
             .map(|t| t.name.clone()),
     );
+    // Structs, and named types of other kinds with methods; named basic types cross as their
+    // values.
     out.retain(|name| {
-        dump.types
-            .iter()
-            .any(|t| &t.name == name && t.kind == "struct")
+        dump.types.iter().any(|t| {
+            &t.name == name && (t.kind == "struct" || (t.kind != "basic" && !t.methods.is_empty()))
+        })
     });
     out.sort();
     out.dedup();
@@ -558,9 +625,10 @@ impl Planner<'_> {
                             go_type: format!("{GO_PACKAGE_ALIAS}.{name}"),
                         })
                     }
-                    _ if self.handle_types.contains(name) => Err(format!(
-                        "type `{name}` is used through pointers (it has methods): pass *{name}"
-                    )),
+                    _ if self.handle_types.contains(name) => Ok(Value {
+                        kind: Kind::Boxed(self.handle_index(name)),
+                        go_type: format!("{GO_PACKAGE_ALIAS}.{name}"),
+                    }),
                     _ if decl.is_some_and(|d| d.kind == "struct") => self
                         .struct_value(name)
                         .map_err(|e| format!("type `{name}`: {e}")),
@@ -578,6 +646,10 @@ impl Planner<'_> {
                     _ => Err(format!("type `{name}` is not supported yet")),
                 }
             }
+            TypeRef::Any => Ok(Value {
+                kind: Kind::Any,
+                go_type: "any".into(),
+            }),
             TypeRef::Named { package, name } if package == "time" && name == "Duration" => {
                 Ok(Value {
                     kind: Kind::Duration,
@@ -842,19 +914,13 @@ pub fn plan(dump: &ApiDump) -> Binding {
         };
         match result {
             Err(reason) => skipped.push(format!("{}: type {}: {reason}", ty.pos, ty.name)),
-            // Its values cross as values: its methods have no receiver to be called on.
+            // A named basic type crosses as its value: its methods have no receiver to be
+            // called on (every other named type with methods is a class).
             Ok(()) if !is_class => {
                 for method in &ty.methods {
                     skipped.push(format!(
-                        "{}: method {}.{}: methods of {} are not bound yet (only those of structs used through pointers)",
-                        method.pos,
-                        ty.name,
-                        method.name,
-                        match ty.kind.as_str() {
-                            "basic" => format!("named basic types (`{}`)", ty.underlying),
-                            "struct" => "structs passed by value".to_string(),
-                            _ => format!("named `{}` types", ty.underlying),
-                        }
+                        "{}: method {}.{}: methods of named basic types (`{}`) are not bound yet (its values cross as plain Python values)",
+                        method.pos, ty.name, method.name, ty.underlying
                     ));
                 }
             }

@@ -176,6 +176,19 @@ fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc, drops: bool
         }
         out.push_str("\t\t*gwArgErr = gwCString(gwTooDeep)\n\t\treturn\n\t}\n");
     }
+    // A Go value held in an `any` may have no Python form: TypeError.
+    for &i in &encoded {
+        if holds_any(binding, &func.results[i], &mut Vec::new()) {
+            let _ = writeln!(out, "\tif w{i}.bad != \"\" {{");
+            if drops {
+                let _ = writeln!(out, "\t\tw{i}.drop()");
+            }
+            let _ = writeln!(
+                out,
+                "\t\t*gwArgErr = gwCString(\"Tresult: \" + w{i}.bad)\n\t\treturn\n\t}}"
+            );
+        }
+    }
     for (i, value) in func.results.iter().enumerate() {
         let _ = writeln!(
             out,
@@ -186,6 +199,19 @@ fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc, drops: bool
         );
     }
     let _ = writeln!(out, "}}\n");
+}
+
+/// Whether `value` is or holds an `any` (`seen`: the structs looked into, which may nest).
+fn holds_any(binding: &Binding, value: &Value, seen: &mut Vec<String>) -> bool {
+    if value.kind_impl().go_needs().any {
+        return true;
+    }
+    let name = value.mangled();
+    if seen.contains(&name) {
+        return false;
+    }
+    seen.push(name);
+    (value.kind_impl().parts(binding, value).into_iter()).any(|part| holds_any(binding, part, seen))
 }
 
 /// `gw<prefix>ErrorIs`: which of the package's error variables an error is (as `errors.Is`
@@ -235,6 +261,8 @@ struct Needs {
     arrays: bool,
     /// The package has error variables (`errors.Is`).
     errors: bool,
+    /// An `any` crosses: the runtime's conversions of dynamic values.
+    any: bool,
 }
 
 impl Needs {
@@ -250,6 +278,7 @@ impl Needs {
             handle_codec: kinds.handle_codec,
             arrays: kinds.fmt,
             errors: !binding.errors.is_empty(),
+            any: kinds.any,
         }
     }
 
@@ -262,6 +291,7 @@ impl Needs {
             handle_codec: self.handle_codec || other.handle_codec,
             arrays: self.arrays || other.arrays,
             errors: self.errors || other.errors,
+            any: self.any || other.any,
         }
     }
 
@@ -276,6 +306,9 @@ impl Needs {
         }
         if self.time {
             imports.push("time");
+        }
+        if self.any {
+            imports.extend(["bytes", "encoding/json", "reflect", "sort"]);
         }
         imports
     }
@@ -344,6 +377,9 @@ fn write_runtime(out: &mut String, needs: Needs) {
     }
     if needs.handle_codec {
         out.push_str(HANDLE_CODEC_RUNTIME);
+    }
+    if needs.any {
+        out.push_str(ANY_RUNTIME);
     }
 }
 
@@ -516,3 +552,5 @@ const HANDLE_CODEC_RUNTIME: &str = include_str!("runtime/handle_codec.go.in");
 /// Reading `time.Duration` and `time.Time` values (`'D'`: nanoseconds; `'M'`: Unix seconds,
 /// nanoseconds and the zone's offset in seconds).
 const TIME_RUNTIME: &str = include_str!("runtime/time.go.in");
+/// Conversions of Go's `any` values.
+const ANY_RUNTIME: &str = include_str!("runtime/any.go.in");

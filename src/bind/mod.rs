@@ -136,7 +136,7 @@ mod tests {
         demo.go:16: func Feed: parameter 1: type `chan int` is not supported yet
         demo.go:4: const MAX_ITEMS: its Python name MAX_ITEMS is taken by const MaxItems
         demo.go:23: var Hook: type `func()` is not supported yet
-        demo.go:3: method Celsius.String: methods of named basic types (`float64`) are not bound yet (only those of structs used through pointers)
+        demo.go:3: method Celsius.String: methods of named basic types (`float64`) are not bound yet (its values cross as plain Python values)
         ");
     }
 

@@ -125,6 +125,8 @@ pub enum TypeRef {
         name: String,
     },
     Error,
+    /// `any` (`interface{}`).
+    Any,
     Slice {
         elem: Box<TypeRef>,
     },
@@ -154,6 +156,7 @@ impl std::fmt::Display for TypeRef {
         match self {
             TypeRef::Basic { name } => f.write_str(name),
             TypeRef::Error => f.write_str("error"),
+            TypeRef::Any => f.write_str("any"),
             TypeRef::Slice { elem } => write!(f, "[]{elem}"),
             TypeRef::Array { len, elem } => write!(f, "[{len}]{elem}"),
             TypeRef::Map { key, elem } => write!(f, "map[{key}]{elem}"),

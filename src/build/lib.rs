@@ -179,6 +179,11 @@ fn bind(
     for skipped in &binding.skipped {
         printer.warn(format!("not bound: {place}{skipped}"));
     }
+    let (bound, exported) = binding.coverage(&dump);
+    printer.detail(format!(
+        "{target}: {}: bound {bound} of {exported} exported functions and methods (reachable ones)",
+        package.import_path
+    ));
     if binding.functions.is_empty() {
         return Err(UserError::new(format!(
             "the Go package {} exports no function gowright can bind",

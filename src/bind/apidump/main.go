@@ -240,6 +240,7 @@ type Skipped struct {
 //	basic        Name: bool, string, int, int8...uint64, uintptr, float32,
 //	             float64, complex64 or complex128 (byte is uint8, rune int32)
 //	error        -
+//	any          - (any empty interface)
 //	slice        Elem
 //	array        Len, Elem
 //	map          Key, Elem
@@ -248,7 +249,7 @@ type Skipped struct {
 //	             other named type that is not generic; one of the package
 //	             dumped is always an entry of API.Types
 //	unsupported  Text: the type as Go source, qualified relative to the
-//	             package (channels, functions, interfaces other than error,
+//	             package (channels, functions, interfaces other than error and any,
 //	             struct literals, generic instances, unexported types...)
 //
 // Aliases are resolved: a type is described by what it stands for.
@@ -1013,6 +1014,10 @@ func (d *dumper) typeRef(t types.Type) *TypeRef {
 		return &TypeRef{Kind: "map", Key: d.typeRef(u.Key()), Elem: d.typeRef(u.Elem())}
 	case *types.Pointer:
 		return &TypeRef{Kind: "pointer", Elem: d.typeRef(u.Elem())}
+	case *types.Interface:
+		if u.Empty() {
+			return &TypeRef{Kind: "any"}
+		}
 	}
 	return &TypeRef{Kind: "unsupported", Text: types.TypeString(t, types.RelativeTo(d.pkg))}
 }

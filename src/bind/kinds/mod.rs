@@ -12,8 +12,10 @@
 //! [`Transport`]; what is common to a shape (the C declarations of an export's parameters and
 //! results) is written here once.
 
+mod any;
 mod array;
 mod bool;
+mod boxed;
 mod byte_array;
 mod bytes;
 mod duration;
@@ -108,6 +110,8 @@ pub struct GoNeeds {
     pub time: bool,
     /// The runtime's codec of handles inside encoded values.
     pub handle_codec: bool,
+    /// The runtime's conversions of Go's `any` values.
+    pub any: bool,
 }
 
 impl GoNeeds {
@@ -117,6 +121,7 @@ impl GoNeeds {
             fmt: self.fmt || other.fmt,
             time: self.time || other.time,
             handle_codec: self.handle_codec || other.handle_codec,
+            any: self.any || other.any,
         }
     }
 }
@@ -238,8 +243,10 @@ pub fn of(kind: &Kind) -> &'static dyn ValueKind {
         Kind::Map(_) => &map::Map,
         Kind::Struct(_) => &record::Record,
         Kind::Handle(_) => &handle::Handle,
+        Kind::Boxed(_) => &boxed::Boxed,
         Kind::Duration => &duration::Duration,
         Kind::Time => &time::Time,
+        Kind::Any => &any::Any,
     }
 }
 
