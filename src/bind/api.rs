@@ -141,6 +141,9 @@ pub struct BoundFunc {
 pub enum Accessor {
     Get,
     Set,
+    /// The constructor of a class: a new zero `*T` for a struct (`&T{}`), else the conversion
+    /// `T(value)` of its underlying value.
+    New,
 }
 
 impl BoundFunc {
@@ -156,6 +159,7 @@ impl BoundFunc {
             (Some(h), None) => format!("{}_{}", binding.handles[h].go_name, self.go_name),
             (None, Some(Accessor::Get)) => format!("get_{}", self.go_name),
             (None, Some(Accessor::Set)) => format!("set_{}", self.go_name),
+            (_, Some(Accessor::New)) => format!("{}_new", self.go_name),
             (None, None) => self.go_name.clone(),
         }
     }
@@ -168,6 +172,7 @@ impl BoundFunc {
             (Some(h), None) => format!("_{}_{}", binding.handles[h].go_name, self.py_name),
             (None, Some(Accessor::Get)) => format!("_get_{}", self.py_name),
             (None, Some(Accessor::Set)) => format!("_set_{}", self.py_name),
+            (_, Some(Accessor::New)) => format!("_{}_new", self.go_name),
             (None, None) => self.py_name.clone(),
         }
     }
@@ -185,6 +190,8 @@ pub struct BoundHandle {
     pub fields: Vec<(String, usize, usize)>,
     /// Why its values must not be copied (so `copy.deepcopy` is refused), if they must not.
     pub no_copy: Option<String>,
+    /// The index into [`Binding::functions`] of its constructor (see [`Accessor::New`]).
+    pub constructor: Option<usize>,
 }
 
 /// An exported field of a bound struct.
@@ -689,6 +696,7 @@ impl Planner<'_> {
             no_copy: decl
                 .filter(|t| !t.no_copy.is_empty())
                 .map(|t| t.no_copy.clone()),
+            constructor: None,
         });
         self.handles.len() - 1
     }
@@ -855,6 +863,51 @@ pub fn plan(dump: &ApiDump) -> Binding {
                 )),
             }
         }
+        // Its constructor: a zero struct, or the conversion of a value of the underlying type.
+        let constructor = if decl.kind == "struct" {
+            Ok((
+                Vec::new(),
+                Value {
+                    kind: Kind::Handle(next),
+                    go_type: format!("*{GO_PACKAGE_ALIAS}.{name}"),
+                },
+            ))
+        } else {
+            planner.value_of(&decl.underlying).map(|value| {
+                (
+                    vec![BoundParam {
+                        py_name: "value".into(),
+                        value,
+                    }],
+                    Value {
+                        kind: Kind::Boxed(next),
+                        go_type: format!("{GO_PACKAGE_ALIAS}.{name}"),
+                    },
+                )
+            })
+        };
+        match constructor {
+            Ok((params, result)) => {
+                planner.handles[next].constructor = Some(functions.len());
+                functions.push(BoundFunc {
+                    go_name: name.clone(),
+                    py_name: "__new__".into(),
+                    doc: String::new(),
+                    params,
+                    results: vec![result],
+                    non_nil: vec![true],
+                    returns_error: false,
+                    variadic: false,
+                    receiver: None,
+                    accessor: Some(Accessor::New),
+                    trivial: false,
+                });
+            }
+            Err(reason) => skipped.push(format!(
+                "{}: type {name}: no constructor from Python: {reason}",
+                decl.pos
+            )),
+        }
         // Exported fields become properties (a getter and a setter on the live Go value).
         for field in &decl.fields {
             match planner.value_of(&field.ty) {
@@ -873,9 +926,10 @@ pub fn plan(dump: &ApiDump) -> Binding {
                         accessor: Some(Accessor::Get),
                         trivial: false,
                     };
+                    // Its parameter is named after the field: `argument 'count': expected int`.
                     let setter = BoundFunc {
                         params: vec![BoundParam {
-                            py_name: "value".into(),
+                            py_name: py_name.clone(),
                             value,
                         }],
                         results: Vec::new(),

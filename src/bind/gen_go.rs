@@ -97,6 +97,8 @@ fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc, drops: bool
     let call = match func.accessor {
         Some(Accessor::Get) => format!("{target}.{}", func.go_name),
         Some(Accessor::Set) => format!("{target}.{} = {}", func.go_name, args.join(", ")),
+        Some(Accessor::New) if args.is_empty() => format!("&{target}.{}{{}}", func.go_name),
+        Some(Accessor::New) => format!("{target}.{}({})", func.go_name, args.join(", ")),
         None => format!("{target}.{}({})", func.go_name, args.join(", ")),
     };
 

@@ -326,13 +326,14 @@ fn write_handle_class(out: &mut String, binding: &Binding, handle: &super::api::
         ),
         "    ",
     ));
+    let constructor = constructor(binding, handle);
     let deepcopy_doc = match &handle.no_copy {
         None => "A new Go value: a shallow Go copy of this one (`v := *p`).".to_string(),
         Some(why) => format!("Refused: a {name} {why}, which must not be copied."),
     };
     let _ = writeln!(
         out,
-        "\n    __slots__ = (\"_gw_handle\", \"__weakref__\")\n    _gw_handle: int\n\n    def __init__(self) -> None:\n        raise TypeError(\"{name} objects are made by the functions of the Go package\")\n\n    @classmethod\n    def _gw_wrap(cls, handle: int) -> {name}:\n        self = object.__new__(cls)\n        self._gw_handle = handle\n        return self\n\n    def __del__(self) -> None:\n        # The handle is cleared first: a second release finds nothing to release.\n        handle = getattr(self, \"_gw_handle\", 0)\n        if handle and _gw_ext is not None:\n            self._gw_handle = 0\n            _gw_ext._gw_release(handle)\n\n    def __copy__(self) -> {name}:\n        \"\"\"Another object for the same Go value: changes through either show in both.\"\"\"\n        return _gw_ext._gw_copy(self, False)  # type: ignore[no-any-return]\n\n    def __deepcopy__(self, memo: dict[int, Any]) -> {name}:\n        \"\"\"{deepcopy_doc}\"\"\"\n        return _gw_ext._gw_copy(self, True)  # type: ignore[no-any-return]\n\n    def __reduce_ex__(self, protocol: SupportsIndex) -> NoReturn:\n        _gw_no_pickle(self)\n\n    def __reduce__(self) -> NoReturn:\n        _gw_no_pickle(self)\n\n    def __getstate__(self) -> NoReturn:\n        _gw_no_pickle(self)"
+        "\n    __slots__ = (\"_gw_handle\", \"__weakref__\")\n    _gw_handle: int\n{constructor}\n    @classmethod\n    def _gw_wrap(cls, handle: int) -> {name}:\n        self = object.__new__(cls)\n        self._gw_handle = handle\n        return self\n\n    def __del__(self) -> None:\n        # The handle is cleared first: a second release finds nothing to release.\n        handle = getattr(self, \"_gw_handle\", 0)\n        if handle and _gw_ext is not None:\n            self._gw_handle = 0\n            _gw_ext._gw_release(handle)\n\n    def __copy__(self) -> {name}:\n        \"\"\"Another object for the same Go value: changes through either show in both.\"\"\"\n        return _gw_ext._gw_copy(self, False)  # type: ignore[no-any-return]\n\n    def __deepcopy__(self, memo: dict[int, Any]) -> {name}:\n        \"\"\"{deepcopy_doc}\"\"\"\n        return _gw_ext._gw_copy(self, True)  # type: ignore[no-any-return]\n\n    def __reduce_ex__(self, protocol: SupportsIndex) -> NoReturn:\n        _gw_no_pickle(self)\n\n    def __reduce__(self) -> NoReturn:\n        _gw_no_pickle(self)\n\n    def __getstate__(self) -> NoReturn:\n        _gw_no_pickle(self)"
     );
     for (py_name, getter, setter) in &handle.fields {
         let (getter, setter) = (&binding.functions[*getter], &binding.functions[*setter]);
@@ -390,6 +391,43 @@ fn write_handle_class(out: &mut String, binding: &Binding, handle: &super::api::
         }
     }
     write_idioms(out, binding, handle);
+}
+
+/// The class's `__new__`: a new Go value, the zero struct with the fields given set, or the
+/// conversion of a value of the underlying type; without a constructor, `__init__` refuses.
+fn constructor(binding: &Binding, handle: &super::api::BoundHandle) -> String {
+    let name = &handle.go_name;
+    let Some(index) = handle.constructor else {
+        return format!(
+            "\n    def __init__(self) -> None:\n        raise TypeError(\"{name} objects are made by the functions of the Go package\")\n"
+        );
+    };
+    let new = binding.functions[index].ext_name(binding);
+    if let Some(param) = binding.functions[index].params.first() {
+        return format!(
+            "\n    def __new__(cls, value: {}) -> {name}:\n        \"\"\"A new Go {name} converted from value.\"\"\"\n        return _gw_ext.{new}(value)  # type: ignore[no-any-return]\n",
+            param.value.py_type(binding, true)
+        );
+    }
+    let mut params = vec!["cls".to_string()];
+    let mut sets = String::new();
+    if !handle.fields.is_empty() {
+        params.push("*".into());
+    }
+    for (py_name, _, setter) in &handle.fields {
+        let ty = binding.functions[*setter].params[0]
+            .value
+            .py_type(binding, true);
+        params.push(format!("{py_name}: {ty} = _GW_UNSET"));
+        let _ = write!(
+            sets,
+            "        if {py_name} is not _GW_UNSET:\n            self.{py_name} = {py_name}\n"
+        );
+    }
+    format!(
+        "\n    def __new__({}) -> {name}:\n        \"\"\"A new Go {name}: its zero value, with the fields given set.\"\"\"\n        self: {name} = _gw_ext.{new}()\n{sets}        return self\n",
+        params.join(", ")
+    )
 }
 
 /// Python's protocols from Go's conventions, for the methods that follow them: `String()
@@ -544,6 +582,9 @@ pub fn render_types(binding: &Binding) -> String {
 const HANDLE_HELPERS: &str = r#"
 #: The extension module, set when it is imported.
 _gw_ext: Any = None
+
+#: The default of a constructor's keyword argument not given.
+_GW_UNSET: Any = object()
 
 
 def _gw_no_pickle(obj: object) -> NoReturn:

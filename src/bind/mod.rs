@@ -119,6 +119,7 @@ mod tests {
                 "timeout",
                 "timeout",
                 "send",
+                "__new__",
                 "addr",
                 "addr"
             ]

@@ -53,7 +53,7 @@ assert (a.name, a.label(), r.get("a") is None) == ("renamed", "renamed", False)
 try:
     a.name = 5
 except TypeError as e:
-    assert str(e) == "argument 'value': expected str, got int"
+    assert str(e) == "argument 'name': expected str, got int"
 else:
     raise AssertionError("setter type")
 """)
@@ -87,8 +87,12 @@ a = c.new_counter("a")
 expect_errors([
     (lambda: c.sum(a, 5), TypeError, "argument 'b': expected Counter, got int"),
     (lambda: c.sum(a, c.new_registry()), TypeError, "argument 'b': expected Counter, got Registry"),
-    (lambda: c.Counter(), TypeError, "Counter objects are made by the functions of the Go package"),
+    (lambda: c.Counter(nope=1), TypeError, "Counter.__new__() got an unexpected keyword argument 'nope'"),
+    (lambda: c.Counter(name=5), TypeError, "argument 'name': expected str, got int"),
 ])
+# The class makes a new Go value: the zero struct, with the fields given set.
+z = c.Counter(name="z")
+assert (z.name, z.inc(2), c.Counter().name) == ("z", 2, "")
 """)
 
 
@@ -248,7 +252,7 @@ expect_errors([
     (lambda: ext._Counter_inc(None, 1), ValueError, not_live),
     (lambda: ext._Counter_inc(registry, 1), TypeError, "argument 'self': expected Counter, got Registry"),
     (lambda: ext._gw_copy(5, False), TypeError, "argument 'self': expected an object of a Go type, got int"),
-    (lambda: c.Counter.__init__(ok), TypeError, "Counter objects are made by the functions of the Go package"),
+    (lambda: c.Counter.__new__(c.Counter, name=None), TypeError, "argument 'name': expected str, got None"),
 ])
 assert ok.inc(2) == 2 and registry.names() == []  # the live values are untouched
 del a, b, fresh, forged, negative, text, other, gone, ok, registry

@@ -1,5 +1,5 @@
 """Named types with methods passed by value (a struct, a named array, a named slice) are classes
-of Go values, and Go's conventions give Python protocols: String → __str__, Compare → ordering,
+of Go values, made by Go or by calling the class, and Go's conventions give Python protocols: String → __str__, Compare → ordering,
 Equal → ==, Len → len(), Close → with (tests/fixtures/values-lib)."""
 
 from __future__ import annotations
@@ -29,8 +29,13 @@ i = s.new_id(258)
 assert str(i) == "00000102" and i == s.new_id(258) and i != s.new_id(1)
 p = s.split("a/b/c")
 assert p.join() == "a/b/c" and len(p) == 3
+# Each class makes new Go values: a struct from its fields, another type from its underlying value.
+assert str(s.Version(major=1, minor=4)) == "1.4.0" and str(s.Version()) == "0.0.0"
+assert s.ID(b"abcd") == s.ID(b"abcd") and str(s.ID(b"abcd")) == "61626364"
+assert s.Path(["a", "b"]).join() == "a/b" and s.Log().lines() == []
 expect_errors([
-    (lambda: s.Version(), TypeError, "Version objects are made by the functions of the Go package"),
+    (lambda: s.Version(major="x"), TypeError, "argument 'major': expected int, got str"),
+    (lambda: s.ID(b"abc"), ValueError, "argument 'value': expected 4 bytes, got 3"),
     (lambda: s.latest([v, None]), ValueError, "argument 'vs'[1]: not a live Version (its Go value was released, or it was not made by Go)"),
     (lambda: s.parse("x"), s.GoError, "bad version x"),
     (lambda: hash(i), TypeError, "unhashable type: 'ID'"),
