@@ -144,6 +144,10 @@ pub enum Accessor {
     /// The constructor of a class: a new zero `*T` for a struct (`&T{}`), else the conversion
     /// `T(value)` of its underlying value.
     New,
+    /// Go's `==` of two values of a comparable class (`__eq__`).
+    Equal,
+    /// A hash of a value of a class whose values Python cannot change (`__hash__`).
+    Hash,
 }
 
 impl BoundFunc {
@@ -160,6 +164,8 @@ impl BoundFunc {
             (None, Some(Accessor::Get)) => format!("get_{}", self.go_name),
             (None, Some(Accessor::Set)) => format!("set_{}", self.go_name),
             (_, Some(Accessor::New)) => format!("{}_new", self.go_name),
+            (_, Some(Accessor::Equal)) => format!("{}_eq", self.go_name),
+            (_, Some(Accessor::Hash)) => format!("{}_hash", self.go_name),
             (None, None) => self.go_name.clone(),
         }
     }
@@ -173,6 +179,8 @@ impl BoundFunc {
             (None, Some(Accessor::Get)) => format!("_get_{}", self.py_name),
             (None, Some(Accessor::Set)) => format!("_set_{}", self.py_name),
             (_, Some(Accessor::New)) => format!("_{}_new", self.go_name),
+            (_, Some(Accessor::Equal)) => format!("_{}_eq", self.go_name),
+            (_, Some(Accessor::Hash)) => format!("_{}_hash", self.go_name),
             (None, None) => self.py_name.clone(),
         }
     }
@@ -192,6 +200,9 @@ pub struct BoundHandle {
     pub no_copy: Option<String>,
     /// The index into [`Binding::functions`] of its constructor (see [`Accessor::New`]).
     pub constructor: Option<usize>,
+    /// Its `==` and hash (see [`Accessor::Equal`], [`Accessor::Hash`]), for comparable types.
+    pub equal: Option<usize>,
+    pub hash: Option<usize>,
 }
 
 /// An exported field of a bound struct.
@@ -697,6 +708,8 @@ impl Planner<'_> {
                 .filter(|t| !t.no_copy.is_empty())
                 .map(|t| t.no_copy.clone()),
             constructor: None,
+            equal: None,
+            hash: None,
         });
         self.handles.len() - 1
     }
@@ -908,6 +921,51 @@ pub fn plan(dump: &ApiDump) -> Binding {
                 decl.pos
             )),
         }
+        // Go's == for comparable types, and a hash when Python cannot change the value (no
+        // fields to set, no pointer-receiver methods) and == agrees with the hash's text.
+        if decl.comparable {
+            let this = Value {
+                kind: Kind::Boxed(next),
+                go_type: format!("{GO_PACKAGE_ALIAS}.{name}"),
+            };
+            let param = |py_name: &str| BoundParam {
+                py_name: py_name.into(),
+                value: this.clone(),
+            };
+            let equal = BoundFunc {
+                go_name: name.clone(),
+                py_name: "__eq__".into(),
+                doc: String::new(),
+                params: vec![param("self"), param("other")],
+                results: vec![Value {
+                    kind: Kind::Bool,
+                    go_type: "bool".into(),
+                }],
+                non_nil: vec![false],
+                returns_error: false,
+                variadic: false,
+                receiver: None,
+                accessor: Some(Accessor::Equal),
+                trivial: false,
+            };
+            planner.handles[next].equal = Some(functions.len());
+            functions.push(equal.clone());
+            let immutable =
+                decl.fields.is_empty() && decl.methods.iter().all(|m| !m.pointer_receiver);
+            if immutable && exact_text(&decl.underlying) {
+                planner.handles[next].hash = Some(functions.len());
+                functions.push(BoundFunc {
+                    py_name: "__hash__".into(),
+                    params: vec![param("self")],
+                    results: vec![Value {
+                        kind: Kind::Int { bits: 64 },
+                        go_type: "int64".into(),
+                    }],
+                    accessor: Some(Accessor::Hash),
+                    ..equal
+                });
+            }
+        }
         // Exported fields become properties (a getter and a setter on the live Go value).
         for field in &decl.fields {
             match planner.value_of(&field.ty) {
@@ -993,6 +1051,16 @@ pub fn plan(dump: &ApiDump) -> Binding {
         prefix: String::new(),
         errors,
         vars,
+    }
+}
+
+/// Whether equal values of `ty` always print the same (`%#v`), so that a hash of that text
+/// agrees with `==`: not so for floats (`-0 == 0`, NaN) or interfaces and types of unknown make.
+fn exact_text(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Basic { name } => !name.starts_with("float") && !name.starts_with("complex"),
+        TypeRef::Array { elem, .. } => exact_text(elem),
+        _ => false,
     }
 }
 

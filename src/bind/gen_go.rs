@@ -99,6 +99,8 @@ fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc, drops: bool
         Some(Accessor::Set) => format!("{target}.{} = {}", func.go_name, args.join(", ")),
         Some(Accessor::New) if args.is_empty() => format!("&{target}.{}{{}}", func.go_name),
         Some(Accessor::New) => format!("{target}.{}({})", func.go_name, args.join(", ")),
+        Some(Accessor::Equal) => format!("{} == {}", args[0], args[1]),
+        Some(Accessor::Hash) => format!("gwHashOf({})", args[0]),
         None => format!("{target}.{}({})", func.go_name, args.join(", ")),
     };
 
@@ -301,7 +303,7 @@ impl Needs {
     fn runtime_imports(self) -> Vec<&'static str> {
         let mut imports = vec!["fmt", "unsafe"];
         if self.handles {
-            imports.extend(["sync", "sync/atomic"]);
+            imports.extend(["hash/fnv", "sync", "sync/atomic"]);
         }
         if self.codecs {
             imports.extend(["encoding/binary", "math", "strconv"]);

@@ -474,15 +474,27 @@ fn write_idioms(out: &mut String, binding: &Binding, handle: &super::api::BoundH
         .iter()
         .find_map(|n| find(n, 1))
         .filter(|m| takes_self(m) && result_is(m, |k| matches!(k, Kind::Bool)));
-    let eq = match (equal, compare) {
-        (Some(m), _) => Some(format!("self.{}(other)", m.py_name)),
-        (None, Some(m)) => Some(format!("self.{}(other) == 0", m.py_name)),
+    // Go's == of comparable types, when the type has no Equal or Compare of its own.
+    let go_equal = handle.equal.map(|i| binding.functions[i].ext_name(binding));
+    let eq = match (equal, compare, &go_equal) {
+        (Some(m), _, _) => Some(format!("self.{}(other)", m.py_name)),
+        (None, Some(m), _) => Some(format!("self.{}(other) == 0", m.py_name)),
+        (None, None, Some(export)) => Some(format!(
+            "_gw_ext.{export}(self, other)  # type: ignore[no-any-return]"
+        )),
         _ => None,
     };
     if let Some(eq) = eq {
+        let hash = match handle.hash {
+            Some(i) if equal.is_none() && compare.is_none() => format!(
+                "def __hash__(self) -> int:\n        return _gw_ext.{}(self)  # type: ignore[no-any-return]",
+                binding.functions[i].ext_name(binding)
+            ),
+            _ => "__hash__ = None  # type: ignore[assignment]".to_string(),
+        };
         let _ = writeln!(
             out,
-            "\n    def __eq__(self, other: object) -> bool:\n        if not isinstance(other, {name}):\n            return NotImplemented\n        return {eq}\n\n    __hash__ = None  # type: ignore[assignment]"
+            "\n    def __eq__(self, other: object) -> bool:\n        if not isinstance(other, {name}):\n            return NotImplemented\n        return {eq}\n\n    {hash}"
         );
     }
     if let Some(m) = compare {

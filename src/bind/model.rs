@@ -95,6 +95,9 @@ pub struct TypeDecl {
     /// why, e.g. `holds a lock in field mu (sync.Mutex)`; empty when they may be.
     #[serde(default)]
     pub no_copy: String,
+    /// Go's `==` compares values of the type.
+    #[serde(default)]
+    pub comparable: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]

@@ -64,7 +64,8 @@ u = uuid.new()
 assert len(str(u)) == 36 and u.version() == 4 and str(uuid.parse(str(u))) == str(u)
 dns = uuid.must_parse(str(std.NAMESPACE_DNS))
 assert str(uuid.new_sha1(dns, b"python.org")) == str(std.uuid5(std.NAMESPACE_DNS, "python.org"))
-assert str(uuid.nil) == str(std.UUID(int=0)) == str(uuid.UUID(bytes(16)))
+assert str(uuid.nil) == str(std.UUID(int=0)) and uuid.UUID(bytes(16)) == uuid.nil != u
+assert uuid.parse(str(u)) == u  # Go's ==: a UUID is a [16]byte
 try:
     uuid.parse("nope")
 except uuid.GoError as e:

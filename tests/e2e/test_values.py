@@ -50,6 +50,12 @@ assert repr(a) == "<Version 1.2.3>"
 assert a < b and a <= b and b > a and b >= a and not a > b
 assert a == s.parse("1.2.3") and a != b and (a == "1.2.3") is False
 assert [str(x) for x in sorted([b, a, s.parse("0.1.0")])] == ["0.1.0", "1.2.3", "1.10.0"]
+# Go's == where the type has no Equal or Compare, and a hash where no method or field can
+# change the value.
+g = s.gray(128)
+assert g == s.Color(b"\\x80\\x80\\x80") and g != s.gray(1) and g.hex() == "#808080"
+assert {g: "gray"}[s.gray(128)] == "gray" and len({g, s.gray(128), s.gray(1)}) == 2
+assert s.Version(major=1) == s.parse("1.0.0")  # from Compare
 with s.open_log() as log:
     log.write("x")
 assert log.lines() == ["x"]

@@ -206,6 +206,9 @@ type Type struct {
 	// copylocks check sees it: "holds a sync.Mutex in field mu", "is a lock (*T has Lock
 	// and Unlock methods)"; omitted when it may be.
 	NoCopy string `json:"no_copy,omitempty"`
+	// Comparable says that Go's == compares values of the type (no slices, maps or functions
+	// in it).
+	Comparable bool `json:"comparable,omitempty"`
 }
 
 // Field is an exported struct field; an embedded one is named after its type.
@@ -826,6 +829,7 @@ func (d *dumper) typeDecl(obj *types.TypeName, doc string) {
 		Underlying: d.typeRef(named.Underlying()),
 		Fields:     []Field{},
 		Methods:    []Method{},
+		Comparable: types.Comparable(named),
 	}
 	switch u := named.Underlying().(type) {
 	case *types.Struct:
