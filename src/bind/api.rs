@@ -31,8 +31,8 @@ pub enum Kind {
     List(Box<Value>),
     /// `[N]T` ↔ `list` of exactly N items.
     Array(u64, Box<Value>),
-    /// `map[string]T` ↔ `dict`.
-    Map(Box<Value>),
+    /// `map[K]V` ↔ `dict`: the key (a string or an integer) and the value.
+    Map(Box<Value>, Box<Value>),
     /// An exported struct type of the package, by value ↔ an instance of the generated
     /// dataclass; the index is into [`Binding::structs`].
     Struct(usize),
@@ -148,6 +148,8 @@ pub enum Accessor {
     Equal,
     /// A hash of a value of a class whose values Python cannot change (`__hash__`).
     Hash,
+    /// The bytes of a value of a class of bytes (`type Digest [32]byte`) (`__bytes__`).
+    Bytes,
 }
 
 impl BoundFunc {
@@ -166,6 +168,7 @@ impl BoundFunc {
             (_, Some(Accessor::New)) => format!("{}_new", self.go_name),
             (_, Some(Accessor::Equal)) => format!("{}_eq", self.go_name),
             (_, Some(Accessor::Hash)) => format!("{}_hash", self.go_name),
+            (_, Some(Accessor::Bytes)) => format!("{}_bytes", self.go_name),
             (None, None) => self.go_name.clone(),
         }
     }
@@ -181,6 +184,7 @@ impl BoundFunc {
             (_, Some(Accessor::New)) => format!("_{}_new", self.go_name),
             (_, Some(Accessor::Equal)) => format!("_{}_eq", self.go_name),
             (_, Some(Accessor::Hash)) => format!("_{}_hash", self.go_name),
+            (_, Some(Accessor::Bytes)) => format!("_{}_bytes", self.go_name),
             (None, None) => self.py_name.clone(),
         }
     }
@@ -203,6 +207,8 @@ pub struct BoundHandle {
     /// Its `==` and hash (see [`Accessor::Equal`], [`Accessor::Hash`]), for comparable types.
     pub equal: Option<usize>,
     pub hash: Option<usize>,
+    /// Its bytes (see [`Accessor::Bytes`]), for a type of bytes.
+    pub bytes: Option<usize>,
 }
 
 /// An exported field of a bound struct.
@@ -257,7 +263,7 @@ impl Binding {
                         classes(binding, &field.value, seen, out);
                     }
                 }
-                Kind::List(elem) | Kind::Array(_, elem) | Kind::Map(elem) => {
+                Kind::List(elem) | Kind::Array(_, elem) | Kind::Map(_, elem) => {
                     classes(binding, elem, seen, out)
                 }
                 _ => {}
@@ -618,16 +624,18 @@ impl Planner<'_> {
                     kind: Kind::Array(*len, Box::new(elem)),
                 })
             }
-            TypeRef::Map { key, elem }
-                if **key
-                    == (TypeRef::Basic {
-                        name: "string".into(),
-                    }) =>
-            {
+            TypeRef::Map { key, elem } => {
+                let key = self.value_of(key)?;
+                if !matches!(key.kind, Kind::Str | Kind::Int { .. } | Kind::Uint { .. }) {
+                    return Err(format!(
+                        "maps with keys of type `{}` are not supported (only strings and integers)",
+                        key.go_type
+                    ));
+                }
                 let elem = self.value_of(elem)?;
                 Ok(Value {
-                    go_type: format!("map[string]{}", elem.go_type),
-                    kind: Kind::Map(Box::new(elem)),
+                    go_type: format!("map[{}]{}", key.go_type, elem.go_type),
+                    kind: Kind::Map(Box::new(key), Box::new(elem)),
                 })
             }
             TypeRef::Named { package, name } if package.is_empty() => {
@@ -710,6 +718,7 @@ impl Planner<'_> {
             constructor: None,
             equal: None,
             hash: None,
+            bytes: None,
         });
         self.handles.len() - 1
     }
@@ -899,6 +908,37 @@ pub fn plan(dump: &ApiDump) -> Binding {
                 )
             })
         };
+        // A type of bytes gives them to bytes(obj).
+        if let Ok((params, _)) = &constructor
+            && matches!(
+                params.first().map(|p| &p.value.kind),
+                Some(Kind::Bytes | Kind::ByteArray(_))
+            )
+        {
+            planner.handles[next].bytes = Some(functions.len());
+            functions.push(BoundFunc {
+                go_name: name.clone(),
+                py_name: "__bytes__".into(),
+                doc: String::new(),
+                params: vec![BoundParam {
+                    py_name: "self".into(),
+                    value: Value {
+                        kind: Kind::Boxed(next),
+                        go_type: format!("{GO_PACKAGE_ALIAS}.{name}"),
+                    },
+                }],
+                results: vec![Value {
+                    kind: Kind::Bytes,
+                    go_type: "[]byte".into(),
+                }],
+                non_nil: vec![false],
+                returns_error: false,
+                variadic: false,
+                receiver: None,
+                accessor: Some(Accessor::Bytes),
+                trivial: false,
+            });
+        }
         match constructor {
             Ok((params, result)) => {
                 planner.handles[next].constructor = Some(functions.len());

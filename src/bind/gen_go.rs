@@ -101,6 +101,9 @@ fn write_func(out: &mut String, binding: &Binding, func: &BoundFunc, drops: bool
         Some(Accessor::New) => format!("{target}.{}({})", func.go_name, args.join(", ")),
         Some(Accessor::Equal) => format!("{} == {}", args[0], args[1]),
         Some(Accessor::Hash) => format!("gwHashOf({})", args[0]),
+        // a0 is a variable of its own (addressable): a slice of an array's bytes, or the
+        // conversion of a byte slice.
+        Some(Accessor::Bytes) => format!("gwBytesOf({}[:])", args[0]),
         None => format!("{target}.{}({})", func.go_name, args.join(", ")),
     };
 

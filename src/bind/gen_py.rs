@@ -512,6 +512,13 @@ fn write_idioms(out: &mut String, binding: &Binding, handle: &super::api::BoundH
             m.py_name
         );
     }
+    if let Some(i) = handle.bytes {
+        let _ = writeln!(
+            out,
+            "\n    def __bytes__(self) -> bytes:\n        return _gw_ext.{}(self)  # type: ignore[no-any-return]",
+            binding.functions[i].ext_name(binding)
+        );
+    }
     if let Some(m) = find("Close", 0).filter(|m| m.results.is_empty()) {
         let _ = writeln!(
             out,

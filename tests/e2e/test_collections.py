@@ -32,6 +32,8 @@ assert c.total_size([memoryview(b"abcdef")[::2], memoryview(b"xy")[::-1]]) == 5 
 assert c.warmest([1.5, 30.0, -2.0]) == [30.0, 1.5, -2.0]
 assert c.nothing() == ([], {})
 assert c.big(2) == [0, 2**64 - 1]
+assert c.squares(4) == {0: 0, 1: 1, 2: 4, 3: 9} and list(c.squares(12)) == list(range(12))  # sorted keys
+assert c.by_code({2: "b", 1: "a", 255: "z"}) == ["a", "b", "z"]
 n = 200_000
 assert c.sum_ints(list(range(n))) == n * (n - 1) // 2
 words = ["w%d" % (i % 1000) for i in range(n)]
@@ -52,6 +54,9 @@ cases = [
     (lambda: c.lengths({1: []}), TypeError, "argument 'm': dict keys must be str: expected str, got int"),
     (lambda: c.lengths({"a": [1]}), TypeError, "argument 'm'[\\"a\\"][0]: expected str, got int"),
     (lambda: c.sum_ints([object()]), TypeError, "argument 'xs'[0]: expected int, got object"),
+    (lambda: c.by_code({"a": "x"}), TypeError, "argument 'm': dict keys must be int: expected int, got str"),
+    (lambda: c.by_code({300: "x"}), OverflowError, "argument 'm': dict keys must be int: 300 does not fit in uint8"),
+    (lambda: c.by_code({1: 2}), TypeError, "argument 'm'[1]: expected str, got int"),
 ]
 expect_errors(cases)
 """)
@@ -86,13 +91,16 @@ def test_stubs(python, tmp_path):
 
 def test_byte_arrays_and_named_collections(python, tmp_path):
     """`[N]byte` is bytes of exactly N bytes (as argument, result, list item and struct
-    field); named slices (`type Key []string`, `type Blob []byte`) and arrays (`type Digest
-    [32]byte`) cross as their underlying type."""
+    field); named slices without methods (`type Key []string`, `type Blob []byte`) cross as
+    their underlying type; `type Digest [32]byte` with a method is a class whose bytes are
+    `bytes(d)`."""
     check(python, EXPECT_ERRORS + """
 import hashlib
+# Digest has a method (String): a class of Go values, whose bytes are bytes(d).
 d = c.sum256(b"abc")
-assert type(d) is bytes and d == hashlib.sha256(b"abc").digest()
-assert c.hex(d) == c.hex(bytearray(d)) == c.hex(memoryview(d)) == hashlib.sha256(b"abc").hexdigest()
+assert bytes(d) == hashlib.sha256(b"abc").digest() and str(d) == hashlib.sha256(b"abc").hexdigest()
+assert c.hex(d) == c.hex(c.Digest(bytes(d))) == hashlib.sha256(b"abc").hexdigest()
+assert d == c.Digest(hashlib.sha256(b"abc").digest()) and len({d, c.sum256(b"abc")}) == 1
 assert c.reverse4(b"abcd") == b"dcba" and c.reverse4(memoryview(b"wxyz")) == b"zyxw"
 assert c.count_zero([bytes(4), b"abcd", bytearray(4)]) == 2 and c.count_zero([]) == 0
 assert c.join(["a", "b"]) == "a/b" and c.split("x/y") == ["x", "y"]
@@ -104,7 +112,8 @@ assert c.tag_id(c.Tagged(id=b"12345678", name="x")) == b"12345678"
 cases = [
     (lambda: c.reverse4(b"abc"), ValueError, "argument 'b': expected 4 bytes, got 3"),
     (lambda: c.reverse4("abcd"), TypeError, "argument 'b': expected a bytes-like object, got str"),
-    (lambda: c.hex(b"short"), ValueError, "argument 'd': expected 32 bytes, got 5"),
+    (lambda: c.Digest(b"short"), ValueError, "argument 'value': expected 32 bytes, got 5"),
+    (lambda: c.hex(b"x" * 32), TypeError, "argument 'd': expected Digest, got bytes"),
     (lambda: c.count_zero([bytes(4), b"ab"]), ValueError, "argument 'ids'[1]: expected 4 bytes, got 2"),
     (lambda: c.tag_id(c.Tagged(id=b"1", name="x")), ValueError, "argument 't'.id: expected 8 bytes, got 1"),
 ]
@@ -113,7 +122,7 @@ expect_errors(cases)
     script = tmp_path / "use.py"
     script.write_text(
         "import gocollections as c\n"
-        "d: bytes = c.sum256(bytearray(b'x'))\n"
+        "d: bytes = bytes(c.sum256(bytearray(b'x')))\n"
         "k: list[str] = c.split('a/b')\n"
         "i: bytes = c.tag('x', 1).id\n"
     )

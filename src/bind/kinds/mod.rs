@@ -240,7 +240,7 @@ pub fn of(kind: &Kind) -> &'static dyn ValueKind {
         Kind::ByteArray(_) => &byte_array::ByteArray,
         Kind::List(_) => &list::List,
         Kind::Array(..) => &array::Array,
-        Kind::Map(_) => &map::Map,
+        Kind::Map(..) => &map::Map,
         Kind::Struct(_) => &record::Record,
         Kind::Handle(_) => &handle::Handle,
         Kind::Boxed(_) => &boxed::Boxed,
@@ -278,7 +278,7 @@ pub fn codec(binding: &Binding, value: &Value) -> String {
 /// The element of a list, array or map.
 fn elem(value: &Value) -> &Value {
     match &value.kind {
-        Kind::List(elem) | Kind::Array(_, elem) | Kind::Map(elem) => elem,
+        Kind::List(elem) | Kind::Array(_, elem) | Kind::Map(_, elem) => elem,
         other => unreachable!("{other:?} has no element"),
     }
 }
