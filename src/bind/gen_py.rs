@@ -120,7 +120,7 @@ fn render_init_after(binding: &Binding, ext_name: &str, prelude: &str) -> String
 fn write_var_module(out: &mut String, binding: &Binding, ext_name: &str) {
     let _ = writeln!(
         out,
-        "\nimport sys as _gw_sys\nfrom types import ModuleType as _GwModuleType\nfrom typing import TYPE_CHECKING\n\nfrom . import {ext_name} as _gw_ext\n\nif TYPE_CHECKING:\n    from collections.abc import Mapping, Sequence  # noqa: F401\n    from datetime import datetime, timedelta  # noqa: F401\n    from typing import Any  # noqa: F401\n\n\nclass _GoVariables(_GwModuleType):\n    \"\"\"This module: its attributes of Go variables read and set the live Go values.\"\"\"\n"
+        "\nimport sys as _gw_sys\nfrom types import ModuleType as _GwModuleType\nfrom typing import TYPE_CHECKING as _GW_TYPE_CHECKING\n\nfrom . import {ext_name} as _gw_ext\n\nif _GW_TYPE_CHECKING:\n    from collections.abc import Mapping, Sequence  # noqa: F401\n    from datetime import datetime, timedelta  # noqa: F401\n    from typing import Any  # noqa: F401\n\n\nclass _GoVariables(_GwModuleType):\n    \"\"\"This module: its attributes of Go variables read and set the live Go values.\"\"\"\n"
     );
     for var in &binding.vars {
         let getter = &binding.functions[var.getter];
@@ -146,7 +146,7 @@ fn write_var_module(out: &mut String, binding: &Binding, ext_name: &str) {
             arg = setter.params[0].value.py_type(binding, true),
         );
     }
-    out.push_str("\n_gw_sys.modules[__name__].__class__ = _GoVariables\n\nif TYPE_CHECKING:\n");
+    out.push_str("\n_gw_sys.modules[__name__].__class__ = _GoVariables\n\nif _GW_TYPE_CHECKING:\n");
     for var in &binding.vars {
         let _ = writeln!(
             out,
@@ -163,10 +163,10 @@ fn write_var_module(out: &mut String, binding: &Binding, ext_name: &str) {
 /// of a package of one.
 pub fn render_sub_init(binding: &Binding, ext_name: &str, root_ext: &str) -> String {
     let loader = format!(
-        r#"from types import ModuleType
+        r#"from types import ModuleType as _GwModuleType
 
 
-def _gw_load() -> ModuleType:
+def _gw_load() -> _GwModuleType:
     """Loads the module {ext_name} of this package from the extension module of the parent
     package, {root_ext}, which holds the Go code of every package bound with this one (one Go
     runtime)."""
