@@ -4,7 +4,9 @@
 //! Go's heap (`&v`), so every method of the type (value or pointer receiver) and its exported
 //! fields are reached on it. Passing the object to Go passes a copy of that value. Never `None`.
 
-use super::{Binding, CArg, Cleanup, GoNeeds, Kind, Transport, Value, ValueKind};
+use super::{
+    Binding, CArg, GoNeeds, Kind, Transport, Value, ValueKind, handle_c_arg, handle_c_result,
+};
 use crate::bind::api::GO_PACKAGE_ALIAS;
 
 pub struct Boxed;
@@ -71,18 +73,11 @@ impl ValueKind for Boxed {
     }
 
     fn c_arg(&self, value: &Value, i: usize, name: &str) -> CArg {
-        CArg {
-            code: format!(
-                "    uint64_t p{i};\n    if (gw_as_handle(argv[{i}], {}, {name}, &p{i}) < 0) goto fail;",
-                index(value)
-            ),
-            call: format!("p{i}"),
-            cleanup: Cleanup::None,
-        }
+        handle_c_arg(index(value), i, name)
     }
 
     fn c_result(&self, value: &Value, i: usize) -> String {
-        format!("gw_wrap_handle({}, r{i})", index(value))
+        handle_c_result(index(value), i)
     }
 
     fn py_type(&self, binding: &Binding, value: &Value, _: bool) -> String {

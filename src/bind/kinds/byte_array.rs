@@ -1,7 +1,10 @@
 //! `[N]byte` ↔ `bytes` of exactly N bytes (a digest, a UUID, an address); any bytes-like
 //! object as argument, its length checked by the glue before the call.
 
-use super::{Binding, CArg, Cleanup, GoNeeds, Kind, Transport, Value, ValueKind, plain_mangled};
+use super::{
+    Binding, CArg, Cleanup, GoNeeds, Kind, Transport, Value, ValueKind, bytes_py_type,
+    plain_mangled,
+};
 
 pub struct ByteArray;
 
@@ -68,11 +71,7 @@ impl ValueKind for ByteArray {
     }
 
     fn py_type(&self, _: &Binding, _: &Value, argument: bool) -> String {
-        if argument {
-            "bytes | bytearray | memoryview".into()
-        } else {
-            "bytes".into()
-        }
+        bytes_py_type(argument)
     }
 
     fn py_default(&self, _: &Binding, value: &Value) -> String {

@@ -1,6 +1,6 @@
 //! `[]byte` ↔ `bytes`; any bytes-like object (buffer protocol) as argument, held for the call.
 
-use super::{Binding, CArg, Cleanup, Transport, Value, ValueKind};
+use super::{Binding, CArg, Cleanup, Transport, Value, ValueKind, bytes_py_type};
 
 pub struct Bytes;
 
@@ -40,11 +40,7 @@ impl ValueKind for Bytes {
     }
 
     fn py_type(&self, _: &Binding, _: &Value, argument: bool) -> String {
-        if argument {
-            "bytes | bytearray | memoryview".into()
-        } else {
-            "bytes".into()
-        }
+        bytes_py_type(argument)
     }
 
     fn py_default(&self, _: &Binding, _: &Value) -> String {

@@ -2,7 +2,9 @@
 //! class holding a handle to the live Go value (the handle table keeps it from Go's garbage
 //! collector while Python holds it); `nil` ↔ `None`.
 
-use super::{Binding, CArg, Cleanup, GoNeeds, Kind, Transport, Value, ValueKind};
+use super::{
+    Binding, CArg, GoNeeds, Kind, Transport, Value, ValueKind, handle_c_arg, handle_c_result,
+};
 use crate::bind::api::GO_PACKAGE_ALIAS;
 
 pub struct Handle;
@@ -69,18 +71,11 @@ impl ValueKind for Handle {
     }
 
     fn c_arg(&self, value: &Value, i: usize, name: &str) -> CArg {
-        CArg {
-            code: format!(
-                "    uint64_t p{i};\n    if (gw_as_handle(argv[{i}], {}, {name}, &p{i}) < 0) goto fail;",
-                index(value)
-            ),
-            call: format!("p{i}"),
-            cleanup: Cleanup::None,
-        }
+        handle_c_arg(index(value), i, name)
     }
 
     fn c_result(&self, value: &Value, i: usize) -> String {
-        format!("gw_wrap_handle({}, r{i})", index(value))
+        handle_c_result(index(value), i)
     }
 
     /// A Go pointer may be nil, both ways.

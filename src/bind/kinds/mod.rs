@@ -287,3 +287,28 @@ fn elem(value: &Value) -> &Value {
 fn scalar_decode(value: &Value, read: &str) -> String {
     format!("\tv, err := r.{read}\n\treturn {}(v), err", value.go_type)
 }
+
+/// How the glue takes an object of the handle class `class` (for `*T`, and `T` by value).
+fn handle_c_arg(class: usize, i: usize, name: &str) -> CArg {
+    CArg {
+        code: format!(
+            "    uint64_t p{i};\n    if (gw_as_handle(argv[{i}], {class}, {name}, &p{i}) < 0) goto fail;"
+        ),
+        call: format!("p{i}"),
+        cleanup: Cleanup::None,
+    }
+}
+
+/// The object of the handle class `class` made for result `r<i>`.
+fn handle_c_result(class: usize, i: usize) -> String {
+    format!("gw_wrap_handle({class}, r{i})")
+}
+
+/// The annotation of bytes: any bytes-like object as an argument, `bytes` as a result.
+fn bytes_py_type(argument: bool) -> String {
+    if argument {
+        "bytes | bytearray | memoryview".into()
+    } else {
+        "bytes".into()
+    }
+}
